@@ -1,0 +1,66 @@
+import Foundation
+import PackagePlugin
+
+/// Compiles `BPF/arptop.bpf.c` with the Swift toolchain's clang (`-target bpf`, CO-RE,
+/// BTF debug info) and turns the object into a Swift source holding its bytes, so the
+/// `arptop` binary carries its BPF programs and needs no files next to it.
+@main
+struct EmbedBPF: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
+        let root = context.package.directoryURL
+        let bpfDir = root.appending(path: "BPF")
+        let abiInclude = root.appending(path: "Sources/ArptopABI/include")
+        let source = bpfDir.appending(path: "arptop.bpf.c")
+        let headers = [
+            bpfDir.appending(path: "kernel_types.h"),
+            abiInclude.appending(path: "arptop_abi.h"),
+        ]
+        let work = context.pluginWorkDirectoryURL
+        let object = work.appending(path: "arptop.bpf.o")
+        let swiftOut = work.appending(path: "EmbeddedBPFObject.swift")
+
+        let clang = try findClang(context: context)
+        let embed = try context.tool(named: "bpf-embed").url
+
+        return [
+            .buildCommand(
+                displayName: "Compiling BPF programs (clang -target bpf)",
+                executable: clang,
+                arguments: [
+                    "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86",
+                    "-Wall", "-Werror", "-Wno-unused-function",
+                    "-I", bpfDir.path(), "-I", abiInclude.path(),
+                    "-c", source.path(), "-o", object.path(),
+                ],
+                inputFiles: [source] + headers,
+                outputFiles: [object]
+            ),
+            .buildCommand(
+                displayName: "Embedding BPF object into Swift",
+                executable: embed,
+                arguments: [object.path(), swiftOut.path()],
+                inputFiles: [object],
+                outputFiles: [swiftOut]
+            ),
+        ]
+    }
+
+    /// The toolchain's own clang: next to `swiftc`, which SwiftPM always knows.
+    private func findClang(context: PluginContext) throws -> URL {
+        if let tool = try? context.tool(named: "clang") { return tool.url }
+        if let swiftc = try? context.tool(named: "swiftc") {
+            let sibling = swiftc.url.deletingLastPathComponent().appending(path: "clang")
+            if FileManager.default.isExecutableFile(atPath: sibling.path()) { return sibling }
+        }
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(dir)).appending(path: "clang")
+            if FileManager.default.isExecutableFile(atPath: candidate.path()) { return candidate }
+        }
+        throw PluginError.noClang
+    }
+
+    enum PluginError: Error, CustomStringConvertible {
+        case noClang
+        var description: String { "EmbedBPF: no clang found (the Swift toolchain's clang compiles -target bpf)" }
+    }
+}

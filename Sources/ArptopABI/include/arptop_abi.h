@@ -1,0 +1,110 @@
+/*
+ * arptop_abi.h — the one contract between the BPF programs (BPF/arptop.bpf.c)
+ * and the Swift side (imported as the ArptopABI module).
+ *
+ * Every record that crosses the kernel/user boundary is defined here, with
+ * fixed-width fields only. The BPF side includes this file after its own
+ * kernel type definitions (which define __VMLINUX_H__); user space gets the
+ * __u32-style types from <linux/types.h>.
+ *
+ * Object layout (names the loader looks up):
+ *   maps:     counts   (PERCPU_HASH, struct arptop_count_key -> __u64)
+ *             events   (RINGBUF of struct arptop_event)
+ *             stats    (PERCPU_ARRAY, index enum arptop_stat -> __u64)
+ *             inflight (LRU_HASH, per-task stack of entry records; internal)
+ *   programs: for each function F in {arp_process, ip_route_input_slow,
+ *             fib_lookup, fib_validate_source}:
+ *               F_fentry, F_fexit       (BPF trampolines; loaded together)
+ *               F_kprobe, F_kretprobe   (kprobe twins; loaded together)
+ *             and fib_lookup_tp (tracepoint fib:fib_table_lookup).
+ *   rodata:   log_rate_per_cpu (events/s per CPU put into the ring buffer,
+ *             0 = unlimited); the counts map is never rate limited.
+ */
+#ifndef ARPTOP_ABI_H
+#define ARPTOP_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define ARPTOP_ABI_VERSION 1
+#define ARPTOP_IFNAMSIZ 16
+
+/* The four functions arptop watches (the pane order of the UI). */
+enum arptop_function {
+	ARPTOP_FN_ARP_PROCESS = 0,
+	ARPTOP_FN_IP_ROUTE_INPUT_SLOW = 1,
+	ARPTOP_FN_FIB_LOOKUP = 2, /* fib_lookup, or fib_table_lookup where fib_lookup is inline */
+	ARPTOP_FN_FIB_VALIDATE_SOURCE = 3,
+	ARPTOP_FN_COUNT = 4,
+};
+
+/*
+ * Key of the per-CPU `counts` map: one row per distinct outcome. The value is
+ * a __u64 call count per CPU; user space sums the CPUs. Counts are updated on
+ * every return of a probed function and do not depend on the event stream.
+ */
+struct arptop_count_key {
+	__u32 function;    /* enum arptop_function */
+	__u32 netns;       /* network namespace inode number; 0 when unknown */
+	__s32 ifindex;     /* interface index in that netns; 0 when unknown */
+	__s32 ret;         /* return value as the kernel returned it (32-bit, sign-extended) */
+	__u32 route_type;  /* fib_lookup only: RTN_* of res->type when ret == 0, else 0 */
+	__u32 reserved;    /* zero */
+	char ifname[ARPTOP_IFNAMSIZ]; /* read in the kernel; empty when unknown */
+};
+
+/* ARP operation codes as they appear on the wire (host order here). */
+#define ARPTOP_ARPOP_REQUEST 1
+#define ARPTOP_ARPOP_REPLY 2
+
+/* arptop_event.flags */
+#define ARPTOP_EVF_NO_ADDR      (1u << 0) /* arp_process: in_device has no IPv4 address */
+#define ARPTOP_EVF_NO_INDEV     (1u << 1) /* arp_process: device has no in_device at all */
+#define ARPTOP_EVF_NO_ENTRY     (1u << 2) /* return seen without its entry (attached mid-call) */
+#define ARPTOP_EVF_ROUTE_TYPE   (1u << 3) /* route_type is valid (fib_lookup, ret == 0, not tracepoint) */
+
+/*
+ * One record in the `events` ring buffer: one call of a probed function,
+ * emitted at its return. Fields that do not apply to a function are zero.
+ * Addresses are in network byte order, as the kernel holds them.
+ */
+struct arptop_event {
+	__u64 timestamp_ns; /* bpf_ktime_get_ns() at return (CLOCK_MONOTONIC) */
+	__u64 duration_ns;  /* return time minus entry time; 0 when unknown */
+	__u32 function;     /* enum arptop_function */
+	__u32 cpu;
+	__u32 netns;
+	__s32 ifindex;
+	__s32 ret;
+	__u32 route_type;   /* RTN_*; see ARPTOP_EVF_ROUTE_TYPE */
+	__u32 flags;        /* ARPTOP_EVF_* */
+	__u32 table_id;     /* fib_lookup: FIB table id */
+	char ifname[ARPTOP_IFNAMSIZ];
+
+	/* arp_process */
+	__u16 arp_op;       /* ARPTOP_ARPOP_*, host order */
+	__u8 sender_mac[6];
+	__u32 sender_ip;    /* network order */
+	__u32 target_ip;    /* network order */
+	__u8 rp_filter;     /* effective rp_filter: max(all, device) */
+	__u8 reserved8[3];
+
+	/* ip_route_input_slow, fib_lookup (flow), fib_validate_source */
+	__u32 daddr;        /* network order */
+	__u32 saddr;        /* network order */
+	__s32 iif;          /* fib_lookup: flowi4_iif */
+	__s32 oif;          /* fib_lookup: flowi4_oif; fib_validate_source: oif */
+};
+
+/* Indexes of the per-CPU `stats` array. */
+enum arptop_stat {
+	ARPTOP_STAT_EVENTS_SUBMITTED = 0, /* records put into the ring buffer */
+	ARPTOP_STAT_EVENTS_DROPPED = 1,   /* ring buffer full: record could not be reserved */
+	ARPTOP_STAT_EVENTS_SAMPLED = 2,   /* left out by the per-CPU log rate limit */
+	ARPTOP_STAT_NO_ENTRY = 3,         /* returns seen without a matching entry */
+	ARPTOP_STAT_COUNT_FAILED = 4,     /* counts map full: a call could not be counted */
+	ARPTOP_STAT_MAX = 5,
+};
+
+#endif /* ARPTOP_ABI_H */

@@ -1,0 +1,1 @@
+public enum BPFObject { public static var bytes: [UInt8] { EmbeddedBPF.object } }

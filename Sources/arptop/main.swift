@@ -1,0 +1,2 @@
+import KernelProbes
+print("embedded BPF object: \(BPFObject.bytes.count) bytes")
