@@ -1,2 +1,26 @@
+import ArgumentParser
+import Foundation
 import KernelProbes
-print("embedded BPF object: \(BPFObject.bytes.count) bytes")
+
+// Entry point: parse, run, and turn every error into one clear line and an exit status.
+do {
+    var command = try Arptop.parseAsRoot()
+    try command.run()
+    exit(0)
+} catch let error as ProbeError {
+    ScreenGuard.restore()
+    FileHandle.standardError.write(Data("arptop: \(error.message)\n".utf8))
+    exit(1)
+} catch let error as Failure {
+    ScreenGuard.restore()
+    FileHandle.standardError.write(Data("arptop: \(error.description)\n".utf8))
+    exit(1)
+} catch {
+    ScreenGuard.restore()
+    let code = Arptop.exitCode(for: error)
+    if code == .success || error is CleanExit {
+        Arptop.exit(withError: error)  // --help, --version: ArgumentParser prints them
+    }
+    FileHandle.standardError.write(Data("arptop: \(Arptop.message(for: error))\n".utf8))
+    exit(code == .validationFailure ? 64 : code.rawValue)
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import ArptopCore
+import Foundation
+import KernelProbes
+
+/// `arptop`: watch how the kernel handles ARP and the routing decisions behind it.
+struct Arptop: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "arptop",
+        abstract: "Live view of how the Linux kernel handles ARP: arp_process, ip_route_input_slow, fib_lookup, fib_validate_source.",
+        discussion: """
+            arptop attaches BPF programs to the four kernel functions behind ARP handling and shows, per \
+            function, exact call counts (kept in the kernel, per interface and return value), a histogram \
+            of decoded return values (EXDEV, RTN_LOCAL, ...) and a log of recent calls.
+
+            Each function is probed with fentry/fexit where the kernel allows it, else kprobe/kretprobe, \
+            else a tracepoint (fib:fib_table_lookup for fib_lookup). `arptop --probes` shows what this \
+            kernel allows and why. Needs root, or CAP_BPF and CAP_PERFMON, and kernel BTF \
+            (/sys/kernel/btf/vmlinux).
+
+            Modes:
+              arptop                       live TUI (press ? inside for every key)
+              arptop --probes              how each function is attached here, or why not
+              arptop --json [--duration S] NDJSON on stdout: attached, event, snapshot, summary records
+              arptop --summary --duration 10   readable tables of the counts at exit
+
+            Examples:
+              sudo arptop -i eth3
+              sudo arptop --json --duration 30 | jq 'select(.type=="summary")'
+              sudo arptop --summary --duration 10 -i eth0
+
+            Exit status: 0 on success (also after Ctrl-C, SIGTERM or SIGHUP), 1 on a runtime error \
+            (privileges, BTF, nothing attachable), 64 on bad usage.
+            """,
+        version: "arptop \(version)"
+    )
+
+    // MARK: modes
+
+    @Flag(help: "Show how each function is probed on this kernel (fentry, kprobe, tracepoint) or why it is unavailable, then exit.")
+    var probes = false
+
+    @Flag(help: "Headless: write NDJSON records to stdout (attached, event, snapshot, summary) instead of the TUI.")
+    var json = false
+
+    @Flag(help: "Headless: print the counts as readable tables at exit (after --duration or Ctrl-C).")
+    var summary = false
+
+    // MARK: scope
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Only this interface (repeatable). Counts, histograms and the log are all restricted.", valueName: "name"))
+    var interface: [String] = []
+
+    @Option(help: ArgumentHelp("Stop after this many seconds (0 < S <= 2592000). Default: run until Ctrl-C.", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Event log records per second per CPU taken from the kernel (0 = unlimited). Counts are exact regardless; the screen and summary say how many log records were sampled out.", valueName: "n"))
+    var logRate: UInt64 = 2000
+
+    @Option(help: ArgumentHelp("Refresh interval in seconds for the screen, and for snapshot records in --json (0.1 to 10).", valueName: "seconds"))
+    var refresh: Double = 1.0
+
+    // MARK: testing hooks (hidden)
+
+    @Option(help: .hidden)
+    var btfPath: String = "/sys/kernel/btf/vmlinux"
+
+    @Option(help: .hidden)
+    var forceUnavailable: [String] = []
+
+    @Option(help: .hidden)
+    var disableMechanism: [String] = []
+
+    mutating func validate() throws {
+        if [probes, json, summary].filter({ $0 }).count > 1 {
+            throw ValidationError("--probes, --json and --summary are different modes: choose one")
+        }
+        if let duration {
+            guard duration.isFinite, duration > 0 else { throw ValidationError("--duration must be a positive number of seconds, not \(duration)") }
+            guard duration <= 30 * 24 * 3600 else { throw ValidationError("--duration \(duration) is more than 30 days; leave it out to run until Ctrl-C") }
+        }
+        guard refresh.isFinite, refresh >= 0.1, refresh <= 10 else {
+            throw ValidationError("--refresh must be between 0.1 and 10 seconds, not \(refresh)")
+        }
+        for name in interface {
+            guard !name.isEmpty, name.utf8.count < 16, !name.contains("/") else {
+                throw ValidationError("'\(name)' is not a valid interface name")
+            }
+            guard FileManager.default.fileExists(atPath: "/sys/class/net/\(name)") else {
+                throw ValidationError("no interface named '\(name)' in this network namespace (see `ip link`)")
+            }
+        }
+        for f in forceUnavailable where KernelFunction(name: f) == nil {
+            throw ValidationError("--force-unavailable: unknown function '\(f)'")
+        }
+        for m in disableMechanism where AttachMechanism(rawValue: m) == nil {
+            throw ValidationError("--disable-mechanism: unknown mechanism '\(m)' (fentry, kprobe, tracepoint)")
+        }
+    }
+
+    var probeOptions: ProbeOptions {
+        var o = ProbeOptions()
+        o.btfPath = btfPath
+        o.logRatePerCPU = logRate
+        o.forceUnavailable = Set(forceUnavailable.compactMap(KernelFunction.init(name:)))
+        o.disabledMechanisms = Set(disableMechanism.compactMap(AttachMechanism.init(rawValue:)))
+        return o
+    }
+
+    func run() throws {
+        Signals.install()
+        if probes {
+            try ProbesMode(options: probeOptions).run()
+        } else if json || summary {
+            try HeadlessMode(
+                options: probeOptions, format: json ? .json : .text, interfaces: Set(interface),
+                duration: duration, snapshotInterval: refresh
+            ).run()
+        } else {
+            try LiveMode(options: probeOptions, interfaces: Set(interface), duration: duration, refresh: refresh).run()
+        }
+    }
+}
+
+/// A runtime failure the operator can act on: printed as one line, exit status 1.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

@@ -1,0 +1,80 @@
+import ArptopCore
+import Foundation
+import KernelProbes
+
+/// `arptop --json` and `arptop --summary`: no TUI. Collects until --duration elapses or a
+/// signal arrives, then writes the summary. Counts come from the kernel's aggregates; the
+/// event records are the (possibly sampled) log.
+struct HeadlessMode {
+    enum Format { case json, text }
+
+    let options: ProbeOptions
+    let format: Format
+    let interfaces: Set<String>
+    let duration: Double?
+    let snapshotInterval: Double
+
+    func run() throws {
+        try ProbeSession.checkPrivileges()
+        let session = try ProbeSession(options: options)
+        defer { session.close() }
+        let filter = InterfaceFilter(names: interfaces)
+        var out = StdoutWriter()
+        let start = monotonicNow()
+        let deadline = duration.map { start + UInt64($0 * 1e9) }
+        let interval = UInt64(snapshotInterval * 1e9)
+        var nextSnapshot = start + interval
+        var eventsLogged: UInt64 = 0
+
+        if format == .json {
+            out.line(NDJSON.attached(statuses: session.statuses, host: KernelInfo.hostname(), kernel: KernelInfo.release()))
+            out.flush()
+        } else {
+            let what = duration.map { "for \(Self.seconds($0))" } ?? "until Ctrl-C"
+            FileHandle.standardError.write(Data("arptop: counting \(what)...\n".utf8))
+        }
+
+        func drain() throws {
+            _ = try session.drainEvents { event in
+                guard filter.matches(event) else { return }
+                eventsLogged += 1
+                if format == .json { out.line(NDJSON.event(event, naming: session.naming)) }
+            }
+        }
+
+        var pfd = pollfd(fd: session.eventsFD, events: Int16(POLLIN), revents: 0)
+        while !Signals.stopRequested && !out.closed {
+            let now = monotonicNow()
+            if let deadline, now >= deadline { break }
+            var wake = nextSnapshot
+            if let deadline { wake = min(wake, deadline) }
+            let timeoutMs = Int32(clamping: (wake > now ? wake - now : 0) / 1_000_000 + 1)
+            let r = poll(&pfd, 1, timeoutMs)
+            if r < 0 && errno != EINTR { throw Failure("poll on the BPF ring buffer failed: \(String(cString: strerror(errno)))") }
+            try drain()
+            if format == .json && monotonicNow() >= nextSnapshot {
+                let snap = try session.readAggregates()
+                out.line(NDJSON.snapshot(snap, filter: filter, naming: session.naming))
+                nextSnapshot += interval
+            }
+            out.flush()
+        }
+
+        try drain()
+        let final = try session.readAggregates()
+        let report = SummaryReport(
+            statuses: session.statuses, snapshot: final, filter: filter, naming: session.naming,
+            eventsLogged: eventsLogged
+        )
+        if format == .json {
+            out.line(NDJSON.summary(report))
+        } else {
+            out.line(report.text())
+        }
+        out.flush()
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+    }
+}

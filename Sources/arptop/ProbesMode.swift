@@ -1,0 +1,32 @@
+import ArptopCore
+import Foundation
+import KernelProbes
+
+/// `arptop --probes`: attach for real, report per function how (or why not), detach.
+struct ProbesMode {
+    let options: ProbeOptions
+
+    func run() throws {
+        try ProbeSession.checkPrivileges()
+        let session = try ProbeSession(options: options)
+        defer { session.close() }
+        print(Self.format(session.statuses), terminator: "")
+    }
+
+    /// One line per function: `name  mechanism  target  (notes)` or `name  unavailable  reason`.
+    static func format(_ statuses: [ProbeStatus]) -> String {
+        let width = KernelFunction.allCases.map(\.name.count).max()! + 2
+        var out = ""
+        for s in statuses {
+            let name = s.function.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            if let m = s.mechanism {
+                var line = name + m.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + (s.target ?? "")
+                if let r = s.reason, !r.isEmpty { line += "  (\(r))" }
+                out += line + "\n"
+            } else {
+                out += name + "unavailable".padding(toLength: 12, withPad: " ", startingAt: 0) + (s.reason ?? "") + "\n"
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+#!/bin/bash
+# The README's two quick-start commands on a fresh Debian 12 machine with Swift:
+#   Tests/quickstart.sh run [arptop flags...]   install what is missing, build, run arptop
+#   Tests/quickstart.sh test                    install what is missing, build, run every test
+# Installs Debian packages with apt-get and virtme-ng from PyPI only when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+need_debs() { # print the packages of "$@" that are not installed
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+	done
+}
+
+install_debs() {
+	local missing
+	missing=$(need_debs "$@")
+	if [ -n "$missing" ]; then
+		echo "quickstart: installing Debian packages: $(echo $missing)" >&2
+		$SUDO apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+	fi
+}
+
+BUILD_DEBS=(libbpf-dev libelf-dev zlib1g-dev libncurses-dev pkg-config)
+TEST_DEBS=(qemu-system-x86 linux-image-amd64 iputils-arping iproute2 bpftool bpftrace tmux python3-pip python3-pyte python3-pil fonts-dejavu-core)
+
+case "${1:-}" in
+run)
+	shift
+	install_debs "${BUILD_DEBS[@]}"
+	swift build -c release --product arptop >&2
+	exec $SUDO .build/release/arptop "$@"
+	;;
+test)
+	install_debs "${BUILD_DEBS[@]}" "${TEST_DEBS[@]}"
+	if ! command -v vng >/dev/null; then
+		echo "quickstart: installing virtme-ng from PyPI" >&2
+		python3 -m pip install -q virtme-ng==1.42 || python3 -m pip install -q --break-system-packages virtme-ng==1.42
+	fi
+	swift build --build-tests
+	exec swift test --skip-build
+	;;
+*)
+	echo "usage: Tests/quickstart.sh run [arptop flags...] | test" >&2
+	exit 64
+	;;
+esac

@@ -1,0 +1,98 @@
+#!/bin/bash
+# Runs INSIDE the virtme-ng guest (Debian's 6.1 kernel), as root.
+# Usage: guest-scenarios.sh ARPTOP_BINARY OUT_DIR
+# Builds a netns/veth topology, runs `arptop --json` around known ARP traffic and
+# writes, per scenario, the NDJSON output and a facts file (what was sent and seen)
+# for the KernelTests suite to assert on. Never asserts by itself: it records.
+set -u
+ARPTOP=$1
+OUT=$2
+N=${ARPTOP_VM_PACKETS:-5}
+mkdir -p "$OUT"
+exec 2>"$OUT/guest.stderr"
+set -x
+log() { echo "[guest] $*" >&2; }
+
+netns_inode() { # netns name -> inode ("" = root ns)
+	if [ -z "$1" ]; then stat -Lc %i /proc/self/ns/net; else ip netns exec "$1" stat -Lc %i /proc/self/ns/net; fi
+}
+
+# --- topology -------------------------------------------------------------
+# root: va 10.77.0.1/24 <-> t1: vb 10.77.0.2/24
+# root: vc 10.88.0.1/24 <-> t2: vd 10.88.0.2/24   (10.88.0.0/24 routes via vc)
+ip link set lo up
+ip netns add t1
+ip netns add t2
+ip link add va type veth peer name vb
+ip link set vb netns t1
+ip link add vc type veth peer name vd
+ip link set vd netns t2
+ip addr add 10.77.0.1/24 dev va; ip link set va up
+ip addr add 10.88.0.1/24 dev vc; ip link set vc up
+ip netns exec t1 ip link set lo up
+ip netns exec t1 ip addr add 10.77.0.2/24 dev vb; ip netns exec t1 ip link set vb up
+ip netns exec t2 ip link set lo up
+ip netns exec t2 ip addr add 10.88.0.2/24 dev vd; ip netns exec t2 ip link set vd up
+sysctl -qw net.ipv4.ip_forward=0
+sleep 1
+
+cat > "$OUT/topology.json" <<JSON
+{"root_netns": $(netns_inode ""), "t1_netns": $(netns_inode t1), "t2_netns": $(netns_inode t2),
+ "va_ifindex": $(cat /sys/class/net/va/ifindex), "vc_ifindex": $(cat /sys/class/net/vc/ifindex),
+ "vb_ifindex": $(ip netns exec t1 cat /sys/class/net/vb/ifindex), "packets": $N}
+JSON
+
+"$ARPTOP" --probes >"$OUT/probes.txt" 2>"$OUT/probes.stderr"
+echo $? >"$OUT/probes.rc"
+
+# Start arptop --json, wait for its "attached" line (the loader is slow under TCG).
+start_arptop() { # name, extra args...
+	local name=$1; shift
+	"$ARPTOP" --json "$@" >"$OUT/$name.ndjson" 2>"$OUT/$name.stderr" &
+	ARPTOP_PID=$!
+	for _ in $(seq 1 600); do
+		grep -q '"type":"attached"' "$OUT/$name.ndjson" 2>/dev/null && return 0
+		kill -0 $ARPTOP_PID 2>/dev/null || { log "arptop exited early"; return 1; }
+		sleep 0.2
+	done
+	log "arptop never attached"; return 1
+}
+stop_arptop() { # name
+	sleep 1
+	kill -INT $ARPTOP_PID
+	wait $ARPTOP_PID
+	echo $? >"$OUT/$1.rc"
+}
+
+# --- scenario 1: requests for a local address from the peer namespace -------
+start_arptop local
+ip netns exec t1 arping -c "$N" -w 30 -I vb 10.77.0.1 >"$OUT/local.arping" 2>&1
+stop_arptop local
+
+# --- scenario 2: requests for a non-local address on the subnet -----------
+start_arptop nonlocal
+ip netns exec t1 arping -c "$N" -w "$((N + 2))" -I vb 10.77.0.99 >"$OUT/nonlocal.arping" 2>&1
+stop_arptop nonlocal
+
+# --- scenario 3: strict rp_filter, sender address routes via another interface
+sysctl -qw net.ipv4.conf.all.rp_filter=1
+sysctl -qw net.ipv4.conf.va.rp_filter=1
+ip netns exec t1 ip addr add 10.88.0.5/32 dev vb
+start_arptop rpfilter
+ip netns exec t1 arping -c "$N" -w "$((N + 2))" -s 10.88.0.5 -I vb 10.77.0.1 >"$OUT/rpfilter.arping" 2>&1
+stop_arptop rpfilter
+sysctl -qw net.ipv4.conf.all.rp_filter=0
+sysctl -qw net.ipv4.conf.va.rp_filter=0
+
+# --- scenario 4: -i filter: traffic on va and vc, arptop restricted to vc ------
+ip netns exec t2 ip route add default via 10.88.0.1
+start_arptop filtered -i vc
+ip netns exec t1 arping -c "$N" -w 30 -I vb 10.77.0.1 >"$OUT/filtered-va.arping" 2>&1
+ip netns exec t2 arping -c "$N" -w 30 -I vd 10.88.0.1 >"$OUT/filtered-vc.arping" 2>&1
+stop_arptop filtered
+
+# --- nothing left attached after exit --------------------------------------
+bpftool -j prog show >"$OUT/bpftool-prog-after.json" 2>/dev/null
+bpftool -j link show >"$OUT/bpftool-link-after.json" 2>/dev/null
+
+echo done >"$OUT/complete"
