@@ -1,0 +1,301 @@
+import DequeModule
+
+/// Where counts are measured from.
+public enum CountScope: Sendable, Equatable {
+    /// Since the probes attached: the kernel's cumulative counts.
+    case sinceAttach
+    /// Since the last `Aggregator.clear()` (the same as `sinceAttach` before any clear).
+    case sinceClear
+}
+
+/// One bucket of a function's return-value histogram.
+public struct ReturnBucket: Sendable, Equatable {
+    /// The return value.
+    public var ret: Int32
+    /// fib_lookup: the route type of a successful lookup when known; else 0.
+    public var routeType: UInt32
+    /// The route type name for a known fib_lookup success ("RTN_LOCAL"), else the return name.
+    public var name: String
+    public var count: UInt64
+    /// `count` as a fraction (0...1) of the function's total.
+    public var share: Double
+
+    public init(ret: Int32, routeType: UInt32, name: String, count: UInt64, share: Double) {
+        self.ret = ret
+        self.routeType = routeType
+        self.name = name
+        self.count = count
+        self.share = share
+    }
+
+    /// Whether the call failed: any return other than 0 (errno or, on 6.13+, a drop reason).
+    public var isError: Bool { ret != 0 }
+}
+
+/// One interface's share of a function's calls (or of all calls).
+public struct InterfaceCount: Sendable, Equatable {
+    public var interface: InterfaceID
+    /// The interface's latest known name; empty when unknown.
+    public var name: String
+    public var count: UInt64
+    /// Calls that returned non-zero.
+    public var errors: UInt64
+    /// `count` as a fraction (0...1) of the total over the interfaces shown.
+    public var share: Double
+
+    public init(interface: InterfaceID, name: String, count: UInt64, errors: UInt64, share: Double) {
+        self.interface = interface
+        self.name = name
+        self.count = count
+        self.errors = errors
+        self.share = share
+    }
+}
+
+/// Turns successive `AggregateSnapshot`s into what the UI and the summary show: totals,
+/// return-value histograms, per-interface breakdowns, rates and a rate history, all through
+/// an interface filter and an optional "clear" baseline.
+///
+/// The kernel's counts are exact and cumulative per (function, interface, return), so the
+/// filter and the clear baseline apply retroactively and stay exact.
+public struct Aggregator: Sendable {
+    /// Names return values and route types.
+    public var naming: any ReturnValueNaming
+    /// Interface names to show; empty shows all. Matches the latest name of each interface.
+    public var interfaceFilter: Set<String> = []
+    /// How far back `history(of:bins:)` reaches, in nanoseconds.
+    public let historyWindowNs: UInt64
+    /// The most recent snapshot ingested.
+    public private(set) var latest: AggregateSnapshot?
+    /// The snapshot saved by `clear()`.
+    public private(set) var baseline: AggregateSnapshot?
+    /// The latest name of each interface seen (a renamed interface keeps its new name).
+    public private(set) var interfaceNames: [InterfaceID: String] = [:]
+
+    private var samples: Deque<RateSample> = []
+
+    /// Calls per (function, interface) between two consecutive snapshots.
+    private struct RateSample: Sendable {
+        var startNs: UInt64
+        var endNs: UInt64
+        var deltas: [FunctionInterface: UInt64]
+    }
+
+    private struct FunctionInterface: Hashable, Sendable {
+        var function: KernelFunction
+        var interface: InterfaceID
+    }
+
+    /// Creates an empty aggregator.
+    public init(naming: any ReturnValueNaming = BasicNaming(), historyWindowNs: UInt64 = 60_000_000_000) {
+        self.naming = naming
+        self.historyWindowNs = historyWindowNs
+    }
+
+    /// Monotonic time of the clear baseline, or nil when never cleared.
+    public var clearedAtNs: UInt64? { baseline?.monotonicNs }
+
+    // MARK: Input
+
+    /// Takes the kernel's next snapshot (cumulative counts) and updates names, rates and history.
+    public mutating func ingest(_ snapshot: AggregateSnapshot) {
+        let previous = latest
+        updateNames(from: snapshot, previous: previous)
+        if let previous {
+            if snapshot.monotonicNs < previous.monotonicNs {
+                samples.removeAll()  // a different clock origin (a new run): the history no longer applies
+            } else if snapshot.monotonicNs > previous.monotonicNs {
+                var deltas: [FunctionInterface: UInt64] = [:]
+                for (key, count) in snapshot.counts {
+                    let delta = count.subtractingSaturated(previous.counts[key] ?? 0)
+                    if delta > 0 { deltas[FunctionInterface(function: key.function, interface: key.interface), default: 0] += delta }
+                }
+                samples.append(RateSample(startNs: previous.monotonicNs, endNs: snapshot.monotonicNs, deltas: deltas))
+            }
+        }
+        latest = snapshot
+        while let first = samples.first, first.endNs.addingSaturated(historyWindowNs) <= snapshot.monotonicNs {
+            samples.removeFirst()
+        }
+    }
+
+    /// Restarts the `sinceClear` counts from the latest snapshot; `sinceAttach` stays available.
+    public mutating func clear() {
+        baseline = latest
+    }
+
+    /// A renamed interface's calls carry its old name in some count keys and the new name in
+    /// others: the name whose counts grew most recently wins; unknown (empty) names never do.
+    private mutating func updateNames(from snapshot: AggregateSnapshot, previous: AggregateSnapshot?) {
+        var grown: [InterfaceID: Set<String>] = [:]
+        for (key, count) in snapshot.counts where !key.ifname.isEmpty {
+            if count > (previous?.counts[key] ?? 0) || interfaceNames[key.interface] == nil {
+                grown[key.interface, default: []].insert(key.ifname)
+            }
+        }
+        for (id, names) in grown {
+            let current = interfaceNames[id]
+            // Among names that grew, one other than the current name is the new one; ties break by name.
+            let candidates = names.filter { $0 != current }.sorted()
+            if let newName = candidates.first { interfaceNames[id] = newName }
+        }
+    }
+
+    // MARK: Queries
+
+    /// The latest name of an interface; empty when unknown.
+    public func name(of interface: InterfaceID) -> String { interfaceNames[interface] ?? "" }
+
+    /// Whether the interface filter lets this interface through.
+    public func isShown(_ interface: InterfaceID) -> Bool {
+        interfaceFilter.isEmpty || interfaceFilter.contains(name(of: interface))
+    }
+
+    /// Calls of `function` on the interfaces shown.
+    public func total(of function: KernelFunction, scope: CountScope = .sinceClear) -> UInt64 {
+        var sum: UInt64 = 0
+        forEachCount(scope) { key, count in if key.function == function { sum += count } }
+        return sum
+    }
+
+    /// The kernel's stream counters, relative to the clear baseline for `.sinceClear`.
+    public func stats(scope: CountScope = .sinceClear) -> StreamStats {
+        guard let latest else { return StreamStats() }
+        guard scope == .sinceClear, let base = baseline?.stats else { return latest.stats }
+        var s = latest.stats
+        s.submitted = s.submitted.subtractingSaturated(base.submitted)
+        s.dropped = s.dropped.subtractingSaturated(base.dropped)
+        s.sampled = s.sampled.subtractingSaturated(base.sampled)
+        s.noEntry = s.noEntry.subtractingSaturated(base.noEntry)
+        s.countFailed = s.countFailed.subtractingSaturated(base.countFailed)
+        return s
+    }
+
+    /// Return-value histogram of `function`, largest bucket first (ties by return, route type).
+    /// A fib_lookup success with a known route type is bucketed by that type ("RTN_LOCAL").
+    public func histogram(of function: KernelFunction, scope: CountScope = .sinceClear) -> [ReturnBucket] {
+        var counts: [BucketKey: UInt64] = [:]
+        forEachCount(scope) { key, count in
+            if key.function == function { counts[BucketKey(ret: key.ret, routeType: key.routeType), default: 0] += count }
+        }
+        let total = counts.values.reduce(0, +)
+        return counts.map { key, count in
+            ReturnBucket(
+                ret: key.ret, routeType: key.routeType,
+                name: bucketName(function: function, ret: key.ret, routeType: key.routeType),
+                count: count, share: Self.share(count, of: total))
+        }
+        .sorted { ($1.count, $0.ret, $0.routeType) < ($0.count, $1.ret, $1.routeType) }
+    }
+
+    /// Calls per interface shown (of one function, or of all when nil), by interface identity.
+    public func interfaces(of function: KernelFunction? = nil, scope: CountScope = .sinceClear) -> [InterfaceCount] {
+        var counts: [InterfaceID: (calls: UInt64, errors: UInt64)] = [:]
+        forEachCount(scope) { key, count in
+            guard function == nil || key.function == function else { return }
+            counts[key.interface, default: (0, 0)].calls += count
+            if key.ret != 0 { counts[key.interface, default: (0, 0)].errors += count }
+        }
+        let total = counts.values.reduce(0) { $0 + $1.calls }
+        return counts.map { id, c in
+            InterfaceCount(interface: id, name: name(of: id), count: c.calls, errors: c.errors, share: Self.share(c.calls, of: total))
+        }
+        .sorted { $0.interface < $1.interface }
+    }
+
+    /// Count rows of `function` on the interfaces shown, one per (interface, return, route type),
+    /// named with the latest interface name, sorted by netns, ifindex, return, route type.
+    public func rows(of function: KernelFunction, scope: CountScope = .sinceClear) -> [CountRow] {
+        var counts: [RowKey: UInt64] = [:]
+        forEachCount(scope) { key, count in
+            if key.function == function {
+                counts[RowKey(interface: key.interface, ret: key.ret, routeType: key.routeType), default: 0] += count
+            }
+        }
+        return counts.map { key, count in
+            CountRow(
+                function: function, interface: key.interface, ifname: name(of: key.interface),
+                ret: key.ret, routeType: key.routeType, count: count, naming: naming)
+        }
+        .sorted { $0.sortKey < $1.sortKey }
+    }
+
+    /// Calls per second of `function` (interfaces shown) between the last two snapshots.
+    public func rate(of function: KernelFunction) -> Double {
+        guard let last = samples.last else { return 0 }
+        return Double(delta(of: function, in: last)) / (Double(last.endNs - last.startNs) / 1e9)
+    }
+
+    /// Calls per second of `function` (interfaces shown) over the history window, oldest first,
+    /// in `bins` equal bins ending at the latest snapshot; bins without data are 0.
+    public func history(of function: KernelFunction, bins: Int = 60) -> [Double] {
+        guard bins > 0, let end = latest?.monotonicNs else { return [] }
+        var out = [Double](repeating: 0, count: bins)
+        let windowStart = Double(end) - Double(historyWindowNs)
+        let binNs = Double(historyWindowNs) / Double(bins)
+        for sample in samples {
+            let calls = delta(of: function, in: sample)
+            guard calls > 0 else { continue }
+            // Spread the sample's calls over the bins its interval overlaps, in proportion.
+            let s0 = Double(sample.startNs) - windowStart
+            let s1 = Double(sample.endNs) - windowStart
+            guard s1 > 0 else { continue }
+            let first = max(0, Int(s0 / binNs))
+            let last = min(bins - 1, Int((s1 / binNs).rounded(.up)) - 1)
+            guard first <= last else { continue }
+            for bin in first...last {
+                let overlap = min(s1, Double(bin + 1) * binNs) - max(s0, Double(bin) * binNs)
+                if overlap > 0 { out[bin] += Double(calls) * overlap / (s1 - s0) }
+            }
+        }
+        return out.map { $0 / (binNs / 1e9) }
+    }
+
+    // MARK: Internals
+
+    private struct BucketKey: Hashable {
+        var ret: Int32
+        var routeType: UInt32
+    }
+
+    private struct RowKey: Hashable {
+        var interface: InterfaceID
+        var ret: Int32
+        var routeType: UInt32
+    }
+
+    private func bucketName(function: KernelFunction, ret: Int32, routeType: UInt32) -> String {
+        function == .fibLookup && ret == 0 && routeType != 0
+            ? naming.routeTypeName(routeType) : naming.returnName(ret, of: function)
+    }
+
+    /// Visits every non-zero count on a shown interface, relative to the baseline for `.sinceClear`.
+    private func forEachCount(_ scope: CountScope, _ body: (CountKey, UInt64) -> Void) {
+        guard let latest else { return }
+        let base = scope == .sinceClear ? baseline?.counts : nil
+        for (key, absolute) in latest.counts where isShown(key.interface) {
+            let count = absolute.subtractingSaturated(base?[key] ?? 0)
+            if count > 0 { body(key, count) }
+        }
+    }
+
+    private func delta(of function: KernelFunction, in sample: RateSample) -> UInt64 {
+        var sum: UInt64 = 0
+        for (key, delta) in sample.deltas where key.function == function && isShown(key.interface) { sum += delta }
+        return sum
+    }
+
+    private static func share(_ count: UInt64, of total: UInt64) -> Double {
+        total == 0 ? 0 : Double(count) / Double(total)
+    }
+}
+
+extension UInt64 {
+    /// `self - other`, or 0 when `other` is larger (a counter that went backwards).
+    func subtractingSaturated(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
+    /// `self + other`, or `UInt64.max` on overflow.
+    func addingSaturated(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
+    }
+}

@@ -1,0 +1,528 @@
+/// The NDJSON records of the headless output and of recordings: one JSON object per line,
+/// `type` first, field names in snake_case. Scripts and replay depend on these names.
+///
+/// ```
+/// {"type":"attached","version":1,"host":"h","kernel":"6.1.0-28-amd64","probes":[...]}
+/// {"type":"event","time_ns":1,"cpu":0,"function":"arp_process",...}
+/// {"type":"snapshot","time_ns":2,"counts":[...],"stats":{...}}
+/// {"type":"summary","functions":[...],"events_logged":1,"events_dropped":0,"events_sampled":0}
+/// ```
+
+/// What is wrong with one record (the reader adds the file and line).
+public struct RecordFormatError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One line of an arptop NDJSON stream.
+public enum Record: Sendable, Equatable {
+    case attached(AttachedRecord)
+    case event(EventRecord)
+    case snapshot(SnapshotRecord)
+    case summary(SummaryRecord)
+
+    /// The format version written in `attached` records; readers refuse newer ones.
+    public static let formatVersion = 1
+
+    /// The record as one line of compact JSON, without the trailing newline.
+    public var jsonLine: String { json.serialized }
+
+    /// Decodes one line (without its newline).
+    public init(jsonLine: String) throws(RecordFormatError) {
+        var copy = jsonLine
+        self = try copy.withUTF8 { bytes in Result { () throws(RecordFormatError) in try Record(jsonBytes: bytes) } }.get()
+    }
+
+    /// Decodes one line of UTF-8 bytes (without its newline).
+    init(jsonBytes: UnsafeBufferPointer<UInt8>) throws(RecordFormatError) {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(jsonBytes)
+        } catch {
+            throw RecordFormatError(error.description)
+        }
+        try self.init(json: value)
+    }
+
+    init(json value: JSONValue) throws(RecordFormatError) {
+        let fields = try JSONFields(value)
+        let type = try fields.string("type")
+        switch type {
+        case "attached": self = .attached(try AttachedRecord(fields))
+        case "event": self = .event(try EventRecord(fields))
+        case "snapshot": self = .snapshot(try SnapshotRecord(fields))
+        case "summary": self = .summary(try SummaryRecord(fields))
+        default: throw RecordFormatError("unknown record type \"\(type)\" (this arptop knows attached, event, snapshot, summary)")
+        }
+    }
+
+    var json: JSONValue {
+        switch self {
+        case .attached(let r): r.json
+        case .event(let r): r.json
+        case .snapshot(let r): r.json
+        case .summary(let r): r.json
+        }
+    }
+}
+
+// MARK: - attached
+
+/// Written first: where the recording was made and how each function was probed.
+public struct AttachedRecord: Sendable, Equatable {
+    /// The record format version (`Record.formatVersion` when written by this arptop).
+    public var version: Int
+    public var host: String
+    /// The kernel release (`uname -r`).
+    public var kernel: String
+    public var probes: [ProbeStatus]
+
+    public init(version: Int = Record.formatVersion, host: String, kernel: String, probes: [ProbeStatus]) {
+        self.version = version
+        self.host = host
+        self.kernel = kernel
+        self.probes = probes
+    }
+
+    var json: JSONValue {
+        .object([
+            ("type", .string("attached")),
+            ("version", .int(version)),
+            ("host", .string(host)),
+            ("kernel", .string(kernel)),
+            ("probes", .array(probes.map(\.json))),
+        ])
+    }
+
+    init(_ f: JSONFields) throws(RecordFormatError) {
+        version = try f.integer("version")
+        guard version <= Record.formatVersion else {
+            throw RecordFormatError("format version \(version) is newer than this arptop understands (version \(Record.formatVersion)): use a newer arptop")
+        }
+        guard version >= 1 else { throw RecordFormatError("field \"version\": \(version) is not a valid format version") }
+        host = try f.string("host")
+        kernel = try f.string("kernel")
+        probes = []
+        for p in try f.objects("probes") { probes.append(try ProbeStatus(p)) }
+    }
+}
+
+extension ProbeStatus {
+    /// `{"name":..,"attach":"fentry","target":..,"note":..}` or `{"name":..,"attach":"unavailable","reason":..}`.
+    var json: JSONValue { .object([("name", .string(function.name))] + attachMembers(noteKey: "note")) }
+
+    /// `attach` and `target`/`note`, or `attach: unavailable` and `reason` (`noteKey` nil leaves notes out).
+    func attachMembers(noteKey: String?) -> [(String, JSONValue)] {
+        guard let mechanism else {
+            return [("attach", .string("unavailable")), ("reason", .string(reason ?? "unknown"))]
+        }
+        var members: [(String, JSONValue)] = [("attach", .string(mechanism.rawValue))]
+        if let target { members.append(("target", .string(target))) }
+        if let noteKey, let reason { members.append((noteKey, .string(reason))) }
+        return members
+    }
+
+    init(_ f: JSONFields) throws(RecordFormatError) {
+        let function = try f.function("name")
+        let attach = try f.string("attach")
+        if attach == "unavailable" {
+            self.init(function: function, mechanism: nil, target: nil, reason: try f.string("reason"))
+        } else {
+            guard let mechanism = AttachMechanism(rawValue: attach) else {
+                throw f.mismatch("attach", expected: "fentry, kprobe, tracepoint or unavailable", found: .string(attach))
+            }
+            self.init(function: function, mechanism: mechanism, target: try f.optionalString("target"), reason: try f.optionalString("note"))
+        }
+    }
+}
+
+// MARK: - event
+
+/// One logged call, with the names its return value and route type had when recorded.
+public struct EventRecord: Sendable, Equatable {
+    public var event: ProbeEvent
+    public var returnName: String
+    /// Set when the event carries a route type.
+    public var routeTypeName: String?
+
+    public init(event: ProbeEvent, returnName: String, routeTypeName: String?) {
+        self.event = event
+        self.returnName = returnName
+        self.routeTypeName = routeTypeName
+    }
+
+    /// Names the event's return value (and route type) with `naming`.
+    public init(event: ProbeEvent, naming: any ReturnValueNaming) {
+        self.init(
+            event: event, returnName: naming.returnName(event.ret, of: event.function),
+            routeTypeName: event.hasRouteType ? naming.routeTypeName(event.routeType) : nil)
+    }
+
+    var json: JSONValue {
+        let e = event
+        var m: [(String, JSONValue)] = [
+            ("type", .string("event")),
+            ("time_ns", .int(e.timestampNs)),
+            ("cpu", .int(e.cpu)),
+            ("function", .string(e.function.name)),
+            ("netns", .int(e.interface.netns)),
+            ("interface", .string(e.ifname)),
+            ("ifindex", .int(e.interface.ifindex)),
+            ("return", .int(e.ret)),
+            ("return_name", .string(returnName)),
+        ]
+        switch e.function {
+        case .arpProcess:
+            m += [
+                ("arp_op", ArpOp.json(e.arpOp)),
+                ("sender_ip", .string(e.senderIP.description)),
+                ("sender_mac", .string(MAC.format(e.senderMAC))),
+                ("target_ip", .string(e.targetIP.description)),
+                ("no_addr", .bool(e.noAddr)),
+                ("no_in_device", .bool(e.noInDevice)),
+                ("rp_filter", .int(e.rpFilter)),
+            ]
+        case .ipRouteInputSlow:
+            m += [("daddr", .string(e.daddr.description)), ("saddr", .string(e.saddr.description))]
+        case .fibLookup:
+            m += [
+                ("table", .int(e.tableID)), ("iif", .int(e.iif)), ("oif", .int(e.oif)),
+                ("daddr", .string(e.daddr.description)), ("saddr", .string(e.saddr.description)),
+            ]
+            if e.hasRouteType { m.append(("route_type", .string(routeTypeName ?? BasicNaming().routeTypeName(e.routeType)))) }
+        case .fibValidateSource:
+            m += [("saddr", .string(e.saddr.description)), ("daddr", .string(e.daddr.description)), ("oif", .int(e.oif))]
+        }
+        m.append(("duration_ns", .int(e.durationNs)))
+        if e.missingEntry { m.append(("missing_entry", .bool(true))) }
+        return .object(m)
+    }
+
+    init(_ f: JSONFields) throws(RecordFormatError) {
+        let function = try f.function("function")
+        var e = ProbeEvent(
+            timestampNs: try f.integer("time_ns"), durationNs: try f.optionalInteger("duration_ns") ?? 0,
+            function: function, cpu: try f.integer("cpu"),
+            interface: InterfaceID(netns: try f.integer("netns"), ifindex: try f.integer("ifindex")),
+            ifname: try f.string("interface"), ret: try f.integer("return"),
+            missingEntry: try f.optionalBool("missing_entry") ?? false)
+        returnName = try f.string("return_name")
+        routeTypeName = nil
+        switch function {
+        case .arpProcess:
+            e.arpOp = try ArpOp.decode(f, "arp_op")
+            e.senderIP = try f.ipv4("sender_ip")
+            let mac = try f.string("sender_mac")
+            guard let bytes = MAC.parse(mac) else { throw f.mismatch("sender_mac", expected: "a MAC address", found: .string(mac)) }
+            e.senderMAC = bytes
+            e.targetIP = try f.ipv4("target_ip")
+            e.noAddr = try f.bool("no_addr")
+            e.noInDevice = try f.optionalBool("no_in_device") ?? false
+            e.rpFilter = try f.integer("rp_filter")
+        case .ipRouteInputSlow:
+            e.daddr = try f.ipv4("daddr")
+            e.saddr = try f.ipv4("saddr")
+        case .fibLookup:
+            e.tableID = try f.integer("table")
+            e.iif = try f.integer("iif")
+            e.oif = try f.integer("oif")
+            e.daddr = try f.ipv4("daddr")
+            e.saddr = try f.ipv4("saddr")
+            if let routeType = try f.routeType("route_type") {
+                e.routeType = routeType
+                e.hasRouteType = true
+                routeTypeName = try f.string("route_type")
+            }
+        case .fibValidateSource:
+            e.saddr = try f.ipv4("saddr")
+            e.daddr = try f.ipv4("daddr")
+            e.oif = try f.integer("oif")
+        }
+        event = e
+    }
+}
+
+/// ARP operation codes in JSON: "request", "reply", or the number.
+enum ArpOp {
+    static func json(_ op: UInt16) -> JSONValue {
+        switch op {
+        case 1: .string("request")
+        case 2: .string("reply")
+        default: .int(op)
+        }
+    }
+
+    static func decode(_ f: JSONFields, _ key: String) throws(RecordFormatError) -> UInt16 {
+        switch try f.required(key) {
+        case .string("request"): return 1
+        case .string("reply"): return 2
+        case .number: return try f.integer(key)
+        case let v: throw f.mismatch(key, expected: "\"request\", \"reply\" or a number", found: v)
+        }
+    }
+}
+
+// MARK: - counts
+
+/// One row of counts: calls of one function on one interface with one return value (and,
+/// for fib_lookup, one route type), with the names in effect.
+public struct CountRow: Sendable, Equatable {
+    public var function: KernelFunction
+    public var interface: InterfaceID
+    /// The interface name; empty when unknown.
+    public var ifname: String
+    public var ret: Int32
+    public var returnName: String
+    /// RTN_* of a successful fib_lookup when known; else 0.
+    public var routeType: UInt32
+    /// Set exactly when `routeType` is non-zero.
+    public var routeTypeName: String?
+    public var count: UInt64
+
+    public init(
+        function: KernelFunction, interface: InterfaceID, ifname: String, ret: Int32, returnName: String,
+        routeType: UInt32, routeTypeName: String?, count: UInt64
+    ) {
+        self.function = function
+        self.interface = interface
+        self.ifname = ifname
+        self.ret = ret
+        self.returnName = returnName
+        self.routeType = routeType
+        self.routeTypeName = routeTypeName
+        self.count = count
+    }
+
+    /// A row named with `naming`.
+    public init(
+        function: KernelFunction, interface: InterfaceID, ifname: String, ret: Int32, routeType: UInt32,
+        count: UInt64, naming: any ReturnValueNaming
+    ) {
+        self.init(
+            function: function, interface: interface, ifname: ifname, ret: ret,
+            returnName: naming.returnName(ret, of: function), routeType: routeType,
+            routeTypeName: routeType != 0 ? naming.routeTypeName(routeType) : nil, count: count)
+    }
+
+    /// The kernel count-map key this row stands for.
+    public var key: CountKey {
+        CountKey(function: function, interface: interface, ifname: ifname, ret: ret, routeType: routeType)
+    }
+
+    /// The deterministic row order: function, netns, ifindex, return, route type, then name.
+    var sortKey: RowSortKey { RowSortKey(row: self) }
+
+    /// Row members after the optional `function`: netns, interface, ifindex, return, return_name, [route_type], count.
+    func json(withFunction: Bool) -> JSONValue {
+        var m: [(String, JSONValue)] = withFunction ? [("function", .string(function.name))] : []
+        m += [
+            ("netns", .int(interface.netns)),
+            ("interface", .string(ifname)),
+            ("ifindex", .int(interface.ifindex)),
+            ("return", .int(ret)),
+            ("return_name", .string(returnName)),
+        ]
+        if routeType != 0 { m.append(("route_type", .string(routeTypeName ?? BasicNaming().routeTypeName(routeType)))) }
+        m.append(("count", .int(count)))
+        return .object(m)
+    }
+
+    /// Decodes a row; `function` is read from the row when nil.
+    init(_ f: JSONFields, function: KernelFunction?) throws(RecordFormatError) {
+        if let function { self.function = function } else { self.function = try f.function("function") }
+        interface = InterfaceID(netns: try f.integer("netns"), ifindex: try f.integer("ifindex"))
+        ifname = try f.string("interface")
+        ret = try f.integer("return")
+        returnName = try f.string("return_name")
+        routeType = try f.routeType("route_type") ?? 0
+        routeTypeName = routeType != 0 ? try f.string("route_type") : nil
+        count = try f.integer("count")
+    }
+}
+
+/// Sort key for `CountRow`s (tuples of this size are not Comparable).
+struct RowSortKey: Comparable {
+    var row: CountRow
+    static func < (a: Self, b: Self) -> Bool {
+        let x = a.row, y = b.row
+        return (x.function, x.interface.netns, x.interface.ifindex, x.ret, x.routeType, x.ifname)
+            < (y.function, y.interface.netns, y.interface.ifindex, y.ret, y.routeType, y.ifname)
+    }
+    static func == (a: Self, b: Self) -> Bool { !(a < b) && !(b < a) }
+}
+
+// MARK: - snapshot
+
+/// The kernel's exact aggregates at one moment, written periodically so that a replay has
+/// exact counts. Rows are the raw count-map rows (unfiltered, cumulative since attach).
+public struct SnapshotRecord: Sendable, Equatable {
+    public var timeNs: UInt64
+    /// Sorted by function, netns, ifindex, return, route type, interface name.
+    public var rows: [CountRow]
+    public var stats: StreamStats
+
+    public init(timeNs: UInt64, rows: [CountRow], stats: StreamStats) {
+        self.timeNs = timeNs
+        self.rows = rows
+        self.stats = stats
+    }
+
+    /// The record of `snapshot`, its rows named with `naming`.
+    public init(snapshot: AggregateSnapshot, naming: any ReturnValueNaming) {
+        self.init(
+            timeNs: snapshot.monotonicNs,
+            rows: snapshot.counts.map { key, count in
+                CountRow(
+                    function: key.function, interface: key.interface, ifname: key.ifname, ret: key.ret,
+                    routeType: key.routeType, count: count, naming: naming)
+            }.sorted { $0.sortKey < $1.sortKey },
+            stats: snapshot.stats)
+    }
+
+    /// The aggregate snapshot the record was made from.
+    public var aggregateSnapshot: AggregateSnapshot {
+        var counts: [CountKey: UInt64] = [:]
+        for row in rows { counts[row.key, default: 0] += row.count }
+        return AggregateSnapshot(monotonicNs: timeNs, counts: counts, stats: stats)
+    }
+
+    var json: JSONValue {
+        .object([
+            ("type", .string("snapshot")),
+            ("time_ns", .int(timeNs)),
+            ("counts", .array(rows.map { $0.json(withFunction: true) })),
+            ("stats", .object([
+                ("submitted", .int(stats.submitted)),
+                ("dropped", .int(stats.dropped)),
+                ("sampled", .int(stats.sampled)),
+                ("no_entry", .int(stats.noEntry)),
+                ("count_failed", .int(stats.countFailed)),
+            ])),
+        ])
+    }
+
+    init(_ f: JSONFields) throws(RecordFormatError) {
+        timeNs = try f.integer("time_ns")
+        rows = []
+        var seen = Set<CountKey>()
+        for r in try f.objects("counts") {
+            let row = try CountRow(r, function: nil)
+            guard seen.insert(row.key).inserted else { throw RecordFormatError("\(r.path): the same count row appears twice") }
+            rows.append(row)
+        }
+        let s = try f.object("stats")
+        stats = StreamStats()
+        stats.submitted = try s.integer("submitted")
+        stats.dropped = try s.integer("dropped")
+        stats.sampled = try s.integer("sampled")
+        stats.noEntry = try s.integer("no_entry")
+        stats.countFailed = try s.optionalInteger("count_failed") ?? 0
+    }
+}
+
+// MARK: - summary
+
+/// One function's part of the summary.
+public struct FunctionSummary: Sendable, Equatable {
+    /// How the function was probed (notes are not part of the summary).
+    public var status: ProbeStatus
+    /// The sum of `rows`' counts.
+    public var calls: UInt64
+    public var rows: [CountRow]
+
+    public init(status: ProbeStatus, rows: [CountRow]) {
+        self.status = status
+        self.rows = rows
+        calls = rows.reduce(0) { $0 + $1.count }
+    }
+
+    public var function: KernelFunction { status.function }
+}
+
+/// The final record: per-function counts (through the interface filter) and stream totals.
+public struct SummaryRecord: Sendable, Equatable {
+    /// One entry per function, in pane order.
+    public var functions: [FunctionSummary]
+    /// Events put into the ring buffer.
+    public var eventsLogged: UInt64
+    /// Events lost because the ring buffer was full.
+    public var eventsDropped: UInt64
+    /// Events left out by the log rate limit.
+    public var eventsSampled: UInt64
+
+    public init(functions: [FunctionSummary], eventsLogged: UInt64, eventsDropped: UInt64, eventsSampled: UInt64) {
+        self.functions = functions
+        self.eventsLogged = eventsLogged
+        self.eventsDropped = eventsDropped
+        self.eventsSampled = eventsSampled
+    }
+
+    var json: JSONValue {
+        .object([
+            ("type", .string("summary")),
+            ("functions", .array(functions.map { fs in
+                .object(
+                    [("name", .string(fs.function.name))] + fs.status.attachMembers(noteKey: nil) + [
+                        ("calls", .int(fs.calls)),
+                        ("counts", .array(fs.rows.map { $0.json(withFunction: false) })),
+                    ])
+            })),
+            ("events_logged", .int(eventsLogged)),
+            ("events_dropped", .int(eventsDropped)),
+            ("events_sampled", .int(eventsSampled)),
+        ])
+    }
+
+    init(_ f: JSONFields) throws(RecordFormatError) {
+        functions = []
+        for entry in try f.objects("functions") {
+            let status = try ProbeStatus(entry)  // a summary carries no notes: reason stays nil when attached
+            var rows: [CountRow] = []
+            for r in try entry.objects("counts") { rows.append(try CountRow(r, function: status.function)) }
+            var summary = FunctionSummary(status: status, rows: rows)
+            summary.calls = try entry.integer("calls")
+            functions.append(summary)
+        }
+        eventsLogged = try f.integer("events_logged")
+        eventsDropped = try f.integer("events_dropped")
+        eventsSampled = try f.optionalInteger("events_sampled") ?? 0
+    }
+}
+
+extension Aggregator {
+    /// The summary of what the aggregator shows: every function in pane order (a function
+    /// missing from `probes` is reported unavailable), rows through the interface filter.
+    public func summary(probes: [ProbeStatus], scope: CountScope = .sinceAttach) -> SummaryRecord {
+        let stats = stats(scope: scope)
+        return SummaryRecord(
+            functions: KernelFunction.allCases.map { function in
+                var status = probes.first(where: { $0.function == function })
+                    ?? ProbeStatus(function: function, mechanism: nil, target: nil, reason: "not probed")
+                if status.isAttached { status.reason = nil }
+                return FunctionSummary(status: status, rows: status.isAttached ? rows(of: function, scope: scope) : [])
+            },
+            eventsLogged: stats.submitted, eventsDropped: stats.dropped, eventsSampled: stats.sampled)
+    }
+}
+
+extension RecordedNaming {
+    /// Learns the return and route type names a record carries.
+    public mutating func learn(from record: Record) {
+        switch record {
+        case .attached: break
+        case .event(let r):
+            learn(returnName: r.returnName, for: r.event.ret, of: r.event.function)
+            if let name = r.routeTypeName { learn(routeTypeName: name, for: r.event.routeType) }
+        case .snapshot(let r):
+            r.rows.forEach { learn(from: $0) }
+        case .summary(let r):
+            r.functions.forEach { $0.rows.forEach { learn(from: $0) } }
+        }
+    }
+
+    private mutating func learn(from row: CountRow) {
+        learn(returnName: row.returnName, for: row.ret, of: row.function)
+        if let name = row.routeTypeName { learn(routeTypeName: name, for: row.routeType) }
+    }
+}
