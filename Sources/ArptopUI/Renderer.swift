@@ -1,0 +1,186 @@
+import ArptopCore
+
+/// The screen as a pure function: (model, UI state, size, glyphs) → cells.
+public enum Renderer {
+    /// Render what `state` shows now (the frozen model while paused) at `state.size`.
+    public static func render(_ state: UIState, glyphs: Glyphs) -> CellGrid {
+        render(model: state.displayedModel, state: state, size: state.size, glyphs: glyphs)
+    }
+
+    /// Render `model` with `state`'s focus, zoom, overlays, scrolling and search at `size`.
+    public static func render(model: ScreenModel, state: UIState, size: TerminalSize, glyphs: Glyphs) -> CellGrid {
+        var p = Painter(size: size, glyphs: glyphs)
+        let layout = Layout.compute(size: size, zoomed: state.isZoomed)
+        guard layout.kind != .tooSmall else {
+            p.tooSmall(size)
+            return p.grid
+        }
+        p.header(model, state: state, rect: layout.header)
+        if let zoom = layout.zoom {
+            p.zoom(model.pane(state.focus), function: state.focus, model: model, rect: zoom)
+        } else {
+            for f in KernelFunction.allCases {
+                guard let rect = layout.panes[f] else { continue }
+                p.pane(model.pane(f), function: f, focused: f == state.focus, compactNames: layout.kind == .narrow, rect: rect)
+            }
+            for s in layout.separators {
+                for r in s.row..<s.bottom { p.grid.put(String(glyphs.vertical), row: r, col: s.col, style: Style(.border)) }
+            }
+            p.log(model.log, state: state, wide: layout.kind == .wide, rect: layout.log)
+        }
+        p.footer(model, state: state, rect: layout.footer)
+        switch state.overlay {
+        case .help: p.help(state: state)
+        case .picker(let picker): p.picker(picker, interfaces: state.live.interfaces, filter: state.interfaceFilter)
+        case .search, nil: break
+        }
+        return p.grid
+    }
+}
+
+extension KernelFunction {
+    /// Names that fit a narrow log column.
+    var shortName: String {
+        switch self {
+        case .arpProcess: "arp_process"
+        case .ipRouteInputSlow: "ip_rt_in_slow"
+        case .fibLookup: "fib_lookup"
+        case .fibValidateSource: "fib_valid_src"
+        }
+    }
+}
+
+extension ProbeStatus {
+    /// "fentry", "kprobe", "tracepoint fib:fib_table_lookup", "fentry fib_table_lookup".
+    var mechanismText: String? {
+        guard let m = mechanism else { return nil }
+        if let t = target, !t.isEmpty, t != function.name { return "\(m.rawValue) \(t)" }
+        return m.rawValue
+    }
+}
+
+extension InterfaceFilter {
+    /// "all", "eth0, veth1", "3 interfaces".
+    func summary(_ interfaces: [InterfaceCount], maxWidth: Int) -> String {
+        switch self {
+        case .all: return "all"
+        case .names(let names): return Self.list(names.sorted(), maxWidth: maxWidth)
+        case .interfaces(let ids):
+            let ambiguous = InterfaceCount.ambiguousNames(interfaces)
+            let known = interfaces.filter { ids.contains($0.id) }.map { $0.label(ambiguous: ambiguous) }.sorted()
+            let unknown = ids.count - known.count
+            return Self.list(known + (unknown > 0 ? ["\(unknown) gone"] : []), maxWidth: maxWidth)
+        }
+    }
+
+    private static func list(_ items: [String], maxWidth: Int) -> String {
+        let joined = items.joined(separator: ", ")
+        if joined.terminalWidth <= maxWidth || items.count == 1 { return joined }
+        return "\(items.count) interfaces"
+    }
+}
+
+extension Painter {
+    // MARK: - Too small
+
+    mutating func tooSmall(_ size: TerminalSize) {
+        let m = Layout.minimum
+        let message = "Terminal too small: \(size.cols)\(glyphs.times)\(size.rows), arptop needs at least "
+            + "\(m.cols)\(glyphs.times)\(m.rows) \(glyphs.dash) enlarge the terminal"
+        let lines = Format.wrap(message, width: max(1, size.cols - 2))
+        let top = max(0, (size.rows - lines.count) / 2)
+        for (i, line) in lines.enumerated() where top + i < size.rows {
+            let col = max(0, (size.cols - line.terminalWidth) / 2)
+            text(line, row: top + i, col: col, width: size.cols - col, style: Style(.warning, bold: true))
+        }
+        let hint = "q quit"
+        if top + lines.count + 1 < size.rows, hint.count <= size.cols {
+            text(hint, row: top + lines.count + 1, col: (size.cols - hint.count) / 2, width: hint.count, style: Style(.muted))
+        }
+    }
+
+    // MARK: - Header
+
+    mutating func header(_ model: ScreenModel, state: UIState, rect: Rect) {
+        let h = model.header
+        let sep = Segment("  ")
+        var left: [Segment] = [Segment("arptop", Style(.title, bold: true))]
+        if let source = h.source { left += [sep, Segment(source, Style(.warning, bold: true))] }
+        left += [sep, Segment("host ", Style(.muted)), Segment(h.host.isEmpty ? "?" : h.host, Style(.title))]
+        left += [sep, Segment("kernel ", Style(.muted)), Segment(h.kernelRelease.isEmpty ? "?" : h.kernelRelease, Style(.title))]
+        left += [sep, Segment("up ", Style(.muted)), Segment(Format.duration(h.elapsedSeconds))]
+        var right: [Segment] = []
+        if state.isPaused {
+            right = [Segment(" PAUSED \(glyphs.separator) \(Format.count(state.eventsSincePause)) events since pause ", Style(.paused, bold: true, reverse: true))]
+        }
+        row(rect, row: rect.row, left: left, right: right, rightFirst: true)
+
+        let log = model.log
+        var stats: [Segment] = [
+            Segment("events ", Style(.muted)), Segment(Format.count(h.totalEvents), Style(.normal, bold: true)),
+            Segment("  "), Segment(Format.rate(h.eventsPerSecond), Style(.normal, bold: true)), Segment("/s", Style(.muted)),
+        ]
+        stats += [sep, Segment("dropped ", Style(.muted)),
+                  Segment(Format.count(log.dropped), log.dropped > 0 ? Style(.warning, bold: true) : Style(.normal))]
+        stats += [sep, Segment("sampled ", Style(.muted)),
+                  Segment(Format.count(log.sampled), log.sampled > 0 ? Style(.warning, bold: true) : Style(.normal))]
+        let filterStyle = state.interfaceFilter.isAll ? Style(.normal) : Style(.warning, bold: true)
+        let used = Painter.width(stats) + 2
+        let filterRoom = max(8, rect.width - used - "refresh 10s  interfaces ".count)
+        let right2: [Segment] = [
+            Segment("refresh ", Style(.muted)), Segment(Format.interval(state.refreshInterval)),
+            sep, Segment("interfaces ", Style(.muted)),
+            Segment(state.interfaceFilter.summary(state.live.interfaces, maxWidth: filterRoom), filterStyle),
+        ]
+        row(rect, row: rect.row + 1, left: stats, right: right2, rightFirst: false)
+    }
+
+    // MARK: - Footer
+
+    mutating func footer(_ model: ScreenModel, state: UIState, rect: Rect) {
+        let r = rect.row
+        if case .search(let draft) = state.overlay {
+            let n = state.matchingSequences.count
+            let info = [Segment(draft.isEmpty ? "type to search the log" : "\(Format.count(n)) matching lines", Style(.muted)),
+                        Segment("  "), Segment("Enter", Style(.key, bold: true)), Segment(" search  "),
+                        Segment("Esc", Style(.key, bold: true)), Segment(" cancel")]
+            let prompt = [Segment("/", Style(.key, bold: true)), Segment(draft), Segment(" ", Style(.normal, reverse: true))]
+            row(rect, row: r, left: prompt, right: info, rightFirst: false)
+            return
+        }
+        var hints: [(String, String)]
+        switch state.overlay {
+        case .help: hints = [("any key", "close help"), ("q", "quit")]
+        case .picker: hints = [("type", "filter"), ("space", "toggle"), ("a", "all"), ("Enter", "apply"), ("Esc", "cancel")]
+        default:
+            if state.isZoomed {
+                hints = [("Esc", "back"), ("Tab", "next pane"), ("1-4", "pane"), ("space", state.isPaused ? "resume" : "pause"),
+                         ("?", "help"), ("q", "quit")]
+            } else {
+                hints = [("?", "help"), ("space", state.isPaused ? "resume" : "pause"), ("i", "interfaces"), ("Tab", "focus"),
+                         ("Enter", "zoom"), ("/", "search"), ("c", "clear"), ("+/-", "refresh"), ("q", "quit")]
+            }
+        }
+        var left: [Segment] = []
+        if !state.searchQuery.isEmpty, state.overlay == nil, !state.isZoomed {
+            let seqs = state.matchingSequences
+            var where_ = "\(Format.count(seqs.count)) lines"
+            if let cur = state.currentMatch, let i = seqs.firstIndex(of: cur) { where_ = "\(i + 1) of \(seqs.count)" }
+            left += [Segment("search ", Style(.muted)), Segment(state.searchQuery, Style(.match, bold: true)),
+                     Segment(" \(where_)  ", Style(.muted)), Segment("n", Style(.key, bold: true)), Segment("/"),
+                     Segment("N", Style(.key, bold: true)), Segment(" older/newer  "), Segment("Esc", Style(.key, bold: true)),
+                     Segment(" clear  ")]
+            hints = hints.filter { $0.0 != "/" && $0.0 != "?" && $0.0 != "Tab" }
+        }
+        // Whole hints only: drop the ones that do not fit.
+        var used = Painter.width(left)
+        for (key, label) in hints {
+            let segs = [Segment(key, Style(.key, bold: true)), Segment(" \(label)  ")]
+            let w = Painter.width(segs)
+            if used + w - 2 > rect.width { break }
+            left += segs
+            used += w
+        }
+        segments(left, row: r, col: rect.col, limit: rect.right)
+    }
+}

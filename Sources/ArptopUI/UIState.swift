@@ -1,0 +1,363 @@
+import ArptopCore
+
+/// Everything the screen shows that is not data: focus, pause, zoom, overlays, log
+/// scrolling and search, refresh interval, interface filter. Keys change it through
+/// `handle(_:)`; the app feeds new data through `update(_:)`. No terminal needed.
+public struct UIState: Sendable {
+    public enum Overlay: Equatable, Sendable {
+        case help
+        case picker(PickerState)
+        /// The `/` prompt, with the text typed so far.
+        case search(draft: String)
+    }
+
+    /// The refresh intervals `+` and `-` step through.
+    public static let refreshSteps: [Double] = [0.1, 0.2, 0.5, 1, 2, 5, 10]
+
+    public private(set) var size: TerminalSize
+    /// The newest model from the app.
+    public private(set) var live: ScreenModel
+    /// The model frozen on screen while paused.
+    public private(set) var frozen: ScreenModel?
+    public private(set) var focus: KernelFunction = .arpProcess
+    public private(set) var isZoomed = false
+    public private(set) var overlay: Overlay?
+    /// The sequence number of the log line at the bottom of the view; nil while following the tail.
+    public private(set) var logAnchor: UInt64?
+    /// The confirmed search (empty: none).
+    public private(set) var searchQuery = ""
+    /// The log line `n`/`N` moved to.
+    public private(set) var currentMatch: UInt64?
+    public private(set) var refreshInterval: Double
+    public private(set) var interfaceFilter: InterfaceFilter
+
+    public init(model: ScreenModel, size: TerminalSize, refreshInterval: Double = 1, interfaceFilter: InterfaceFilter = .all) {
+        self.live = model
+        self.size = size
+        self.refreshInterval = min(max(refreshInterval, Self.refreshSteps.first!), Self.refreshSteps.last!)
+        self.interfaceFilter = interfaceFilter
+    }
+
+    // MARK: - Derived
+
+    /// What the screen draws: the frozen model while paused, else the live one.
+    public var displayedModel: ScreenModel { frozen ?? live }
+    public var isPaused: Bool { frozen != nil }
+    public var isFollowingLog: Bool { logAnchor == nil }
+    /// Calls counted since the screen was paused (0 when not paused).
+    public var eventsSincePause: UInt64 {
+        guard let frozen else { return 0 }
+        let now = live.header.totalEvents, then = frozen.header.totalEvents
+        return now > then ? now - then : 0
+    }
+    public var layout: Layout { Layout.compute(size: size, zoomed: isZoomed) }
+    /// The search text to highlight: what is being typed, else the confirmed query.
+    public var highlightQuery: String {
+        if case .search(let draft) = overlay { return draft }
+        return searchQuery
+    }
+
+    /// Index range (into `displayedModel.log.lines`) of the log lines visible in `viewport` rows.
+    public func visibleLogRange(viewport: Int) -> Range<Int> {
+        let lines = displayedModel.log.lines
+        guard viewport > 0, let bottom = logBottomIndex(viewport: viewport) else { return 0..<0 }
+        return max(0, bottom - viewport + 1)..<(bottom + 1)
+    }
+
+    /// Sequence numbers of log lines that match the highlighted query.
+    public var matchingSequences: [UInt64] {
+        let q = highlightQuery
+        guard !q.isEmpty else { return [] }
+        return displayedModel.log.lines.filter { $0.searchText.containsIgnoringCase(q) }.map(\.sequence)
+    }
+
+    private var viewport: Int { Layout.compute(size: size, zoomed: false).logViewportHeight }
+
+    private func logBottomIndex(viewport: Int) -> Int? {
+        let lines = displayedModel.log.lines
+        guard !lines.isEmpty else { return nil }
+        guard let anchor = logAnchor else { return lines.count - 1 }
+        let i = min(lines.count - 1, lowerBound(anchor))
+        return max(i, min(viewport - 1, lines.count - 1))
+    }
+
+    /// The first index whose sequence is ≥ `sequence` (count when none).
+    private func lowerBound(_ sequence: UInt64) -> Int {
+        let lines = displayedModel.log.lines
+        var lo = 0, hi = lines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lines[mid].sequence < sequence { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    // MARK: - Feeding
+
+    /// Take a new model from the app. While paused the screen keeps the frozen one.
+    public mutating func update(_ model: ScreenModel) {
+        live = model
+        if case .picker(var p) = overlay {
+            p.clampCursor(rows: p.rows(in: live.interfaces).count)
+            overlay = .picker(p)
+        }
+    }
+
+    public mutating func resize(to size: TerminalSize) { self.size = size }
+
+    // MARK: - Keys
+
+    /// Apply one key press. Never touches the terminal.
+    public mutating func handle(_ key: Key) -> HandlerResult {
+        if case .resize(let s) = key {
+            size = s
+            return .redraw
+        }
+        if key == .control("c") || key == .function(10) { return .quit }
+        switch overlay {
+        case .help: return handleHelp(key)
+        case .picker(let p): return handlePicker(key, p)
+        case .search(let draft): return handleSearch(key, draft)
+        case nil: return handleMain(key)
+        }
+    }
+
+    private mutating func handleMain(_ key: Key) -> HandlerResult {
+        switch key {
+        case .character("q"): return .quit
+        case .character("?"), .character("h"), .function(1):
+            overlay = .help
+            return .redraw
+        case .character(" "), .character("p"):
+            frozen = frozen == nil ? live : nil
+            return .redraw
+        case .character("i"):
+            overlay = .picker(PickerState(interfaces: live.interfaces, filter: interfaceFilter))
+            return .redraw
+        case .tab: return setFocus(KernelFunction(rawValue: (focus.rawValue + 1) % 4)!)
+        case .backTab: return setFocus(KernelFunction(rawValue: (focus.rawValue + 3) % 4)!)
+        case .character(let ch) where ("1"..."4").contains(ch):
+            return setFocus(KernelFunction(rawValue: Int(String(ch))! - 1)!)
+        case .enter:
+            isZoomed.toggle()
+            return .redraw
+        case .escape:
+            if isZoomed { isZoomed = false; return .redraw }
+            if !searchQuery.isEmpty { searchQuery = ""; currentMatch = nil; return .redraw }
+            return .ignored
+        case .up: return isZoomed ? .ignored : scroll(by: -1)
+        case .down: return isZoomed ? .ignored : scroll(by: 1)
+        case .pageUp: return isZoomed ? .ignored : scroll(by: -max(1, viewport - 1))
+        case .pageDown: return isZoomed ? .ignored : scroll(by: max(1, viewport - 1))
+        case .home:
+            guard !isZoomed, let first = displayedModel.log.lines.first else { return .ignored }
+            let lines = displayedModel.log.lines
+            if lines.count <= viewport { return .ignored }
+            logAnchor = lines[min(lines.count - 1, max(0, viewport - 1))].sequence
+            _ = first
+            return .redraw
+        case .end:
+            guard !isZoomed else { return .ignored }
+            logAnchor = nil
+            return .redraw
+        case .character("/"):
+            isZoomed = false
+            overlay = .search(draft: "")
+            return .redraw
+        case .character("n"): return jumpToMatch(older: true)
+        case .character("N"): return jumpToMatch(older: false)
+        case .character("c"):
+            if let f = frozen { frozen = f.cleared() }
+            logAnchor = nil
+            currentMatch = nil
+            return .command(.clear)
+        case .character("+"), .character("="): return stepRefresh(up: true)
+        case .character("-"), .character("_"): return stepRefresh(up: false)
+        default: return .ignored
+        }
+    }
+
+    private mutating func setFocus(_ f: KernelFunction) -> HandlerResult {
+        focus = f
+        return .redraw
+    }
+
+    private mutating func stepRefresh(up: Bool) -> HandlerResult {
+        let steps = Self.refreshSteps
+        let next = up ? steps.first { $0 > refreshInterval + 1e-9 } : steps.last { $0 < refreshInterval - 1e-9 }
+        guard let next else { return .ignored }
+        refreshInterval = next
+        return .command(.setRefreshInterval(next))
+    }
+
+    /// Move the bottom of the log view by `delta` lines (negative: back in time).
+    /// Scrolling back stops following; reaching the newest line follows again.
+    private mutating func scroll(by delta: Int) -> HandlerResult {
+        let lines = displayedModel.log.lines
+        let vp = viewport
+        guard let bottom = logBottomIndex(viewport: vp), lines.count > vp else { return .ignored }
+        let minBottom = vp - 1
+        let newBottom = min(lines.count - 1, max(minBottom, bottom + delta))
+        if newBottom == lines.count - 1 && delta > 0 {
+            logAnchor = nil
+        } else if newBottom != bottom {
+            logAnchor = lines[newBottom].sequence
+        } else {
+            return .ignored
+        }
+        return .redraw
+    }
+
+    /// `n` (older) / `N` (newer): move to the next line matching the search, wrapping
+    /// around, and scroll it into view.
+    private mutating func jumpToMatch(older: Bool) -> HandlerResult {
+        let lines = displayedModel.log.lines
+        let matches = lines.indices.filter { lines[$0].searchText.containsIgnoringCase(searchQuery) }
+        guard !searchQuery.isEmpty, !matches.isEmpty else { return .ignored }
+        let vp = viewport
+        let bottom = logBottomIndex(viewport: vp) ?? 0
+        let from: Int
+        if let cur = currentMatch, case let i = lowerBound(cur), i < lines.count, lines[i].sequence == cur {
+            from = i
+        } else {
+            from = older ? bottom + 1 : max(0, bottom - vp + 1) - 1
+        }
+        let target = older ? (matches.last { $0 < from } ?? matches.last!) : (matches.first { $0 > from } ?? matches.first!)
+        currentMatch = lines[target].sequence
+        reveal(index: target)
+        return .redraw
+    }
+
+    /// Scroll so the line at `index` is visible (centred when it was not).
+    private mutating func reveal(index: Int) {
+        let lines = displayedModel.log.lines
+        let vp = viewport
+        let range = visibleLogRange(viewport: vp)
+        if range.contains(index) { return }
+        let bottom = min(lines.count - 1, max(vp - 1, index + vp / 2))
+        logAnchor = lines[bottom].sequence
+    }
+
+    private mutating func handleHelp(_ key: Key) -> HandlerResult {
+        overlay = nil
+        return .redraw
+    }
+
+    private mutating func handleSearch(_ key: Key, _ draft: String) -> HandlerResult {
+        switch key {
+        case .escape:
+            overlay = nil
+            return .redraw
+        case .enter:
+            overlay = nil
+            searchQuery = draft
+            currentMatch = nil
+            if !draft.isEmpty {
+                // Land on the newest match at or above the bottom of the view.
+                _ = jumpToMatch(older: true)
+            }
+            return .redraw
+        case .backspace, .delete:
+            overlay = .search(draft: String(draft.dropLast()))
+            return .redraw
+        case .control("u"):
+            overlay = .search(draft: "")
+            return .redraw
+        case .character(let ch):
+            overlay = .search(draft: draft + String(ch))
+            return .redraw
+        default:
+            return .ignored
+        }
+    }
+
+    private mutating func handlePicker(_ key: Key, _ picker: PickerState) -> HandlerResult {
+        var p = picker
+        let rows = p.rows(in: live.interfaces)
+        switch key {
+        case .escape:
+            overlay = nil
+            return .redraw
+        case .enter:
+            overlay = nil
+            guard p.selection != p.initialSelection else { return .redraw }
+            let all = Set(live.interfaces.map(\.id))
+            let filter: InterfaceFilter = p.selection.isEmpty || p.selection.isSuperset(of: all) ? .all : .interfaces(p.selection)
+            guard filter != interfaceFilter else { return .redraw }
+            interfaceFilter = filter
+            logAnchor = nil
+            return .command(.setInterfaceFilter(filter))
+        case .up: p.cursor -= 1
+        case .down: p.cursor += 1
+        case .pageUp: p.cursor -= 10
+        case .pageDown: p.cursor += 10
+        case .home: p.cursor = 0
+        case .end: p.cursor = rows.count - 1
+        case .character(" "):
+            guard rows.indices.contains(p.cursor) else { return .ignored }
+            let id = rows[p.cursor].id
+            if p.selection.contains(id) { p.selection.remove(id) } else { p.selection.insert(id) }
+        case .control("a"):
+            p.selection = Set(live.interfaces.map(\.id))
+        case .character("a") where p.filterText.isEmpty:
+            p.selection = Set(live.interfaces.map(\.id))
+        case .backspace, .delete:
+            guard !p.filterText.isEmpty else { return .ignored }
+            p.filterText.removeLast()
+            p.cursor = 0
+        case .control("u"):
+            p.filterText = ""
+            p.cursor = 0
+        case .character(let ch):
+            p.filterText.append(ch)
+            p.cursor = 0
+        default:
+            return .ignored
+        }
+        p.clampCursor(rows: p.rows(in: live.interfaces).count)
+        overlay = .picker(p)
+        return .redraw
+    }
+}
+
+/// The interface picker's own state: what is typed, where the cursor is, what is ticked.
+public struct PickerState: Equatable, Sendable {
+    public var filterText = ""
+    /// Index into the filtered rows.
+    public var cursor = 0
+    public var selection: Set<InterfaceID>
+    /// The selection when the picker opened: Enter without a change keeps the old filter.
+    public let initialSelection: Set<InterfaceID>
+
+    public init(interfaces: [InterfaceCount], filter: InterfaceFilter) {
+        let ids = interfaces.filter { filter.matches($0.id, name: $0.name) }.map(\.id)
+        selection = Set(ids)
+        initialSelection = selection
+    }
+
+    /// The interfaces listed: those matching the typed text (name or netns), busiest first.
+    public func rows(in interfaces: [InterfaceCount]) -> [InterfaceCount] {
+        interfaces
+            .filter { $0.name.containsIgnoringCase(filterText) || String($0.id.netns).contains(filterText) }
+            .sorted { ($0.count, $1.name, $1.id) > ($1.count, $0.name, $0.id) }
+    }
+
+    mutating func clampCursor(rows: Int) {
+        cursor = max(0, min(cursor, rows - 1))
+    }
+}
+
+extension InterfaceCount {
+    /// Names seen in more than one network namespace: those need the netns shown.
+    static func ambiguousNames(_ interfaces: [InterfaceCount]) -> Set<String> {
+        var seen: [String: Set<UInt32>] = [:]
+        for i in interfaces { seen[i.name, default: []].insert(i.id.netns) }
+        return Set(seen.filter { $0.value.count > 1 }.keys)
+    }
+
+    /// "eth0", or "eth0 (netns 4026532281)" when the name is ambiguous.
+    func label(ambiguous: Set<String>) -> String {
+        let name = self.name.isEmpty ? "if\(id.ifindex)" : self.name
+        return ambiguous.contains(self.name) ? "\(name) (netns \(id.netns))" : name
+    }
+}
