@@ -1,8 +1,717 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arptop.bpf.c — observe how the kernel handles ARP: arp_process,
+ * ip_route_input_slow, fib_lookup (fib_table_lookup) and fib_validate_source.
+ *
+ * Every function has two twins that record identically: fentry/fexit (BPF
+ * trampolines) and kprobe/kretprobe. The loader keeps exactly one twin per
+ * function (bpf_program__set_autoload) after trying what the running kernel
+ * allows; fib_lookup also has a tracepoint program for kernels that allow
+ * neither.
+ *
+ * Entry programs push a record of the entry-side facts (device, addresses,
+ * ARP header...) on a per-task LIFO stack (`inflight`); the return program
+ * pops it, counts the call in `counts` and logs one `struct arptop_event`
+ * into the `events` ring buffer, subject to a per-CPU rate limit.
+ *
+ * The programs only read kernel memory: no helper here writes kernel or user
+ * memory or changes a return value.
+ */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include "arptop_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Settings, written by the loader before load (rodata). */
+
+/* Events per second and CPU put into the ring buffer; 0 = unlimited. Counts are never limited. */
+const volatile __u64 log_rate_per_cpu = 0;
+/*
+ * Set when the fib_lookup programs are attached to a real `fib_lookup`
+ * symbol, whose first argument is the struct net, instead of to
+ * fib_table_lookup, whose first argument is the struct fib_table.
+ */
+const volatile bool fib_target_is_fib_lookup = false;
+
+#define NSEC_PER_SEC 1000000000ULL
+#define INFLIGHT_DEPTH 8
+/* No probed call lasts a second: an entry that old lost its return (e.g. a missed fexit). */
+#define INFLIGHT_STALE_NS NSEC_PER_SEC
+
+/* What an entry program learned, kept until the matching return. */
+struct entry_rec {
+	__u64 ts;           /* bpf_ktime_get_ns() at entry */
+	__u64 res;          /* fib_lookup: the struct fib_result * argument */
+	__u32 function;     /* enum arptop_function */
+	__u32 netns;
+	__s32 ifindex;
+	__u32 flags;        /* ARPTOP_EVF_NO_ADDR, ARPTOP_EVF_NO_INDEV */
+	char ifname[ARPTOP_IFNAMSIZ];
+	__u32 table_id;
+	__u32 sender_ip;
+	__u32 target_ip;
+	__u32 daddr;
+	__u32 saddr;
+	__s32 iif;
+	__s32 oif;
+	__u16 arp_op;
+	__u8 sender_mac[6];
+	__u8 rp_filter;
+	__u8 pad[7];
+};
+
+/*
+ * Calls in flight on one task, innermost last. A softirq that interrupts a
+ * task runs on that task's stack and finishes before the task resumes, so
+ * per-task nesting is strictly LIFO even with preemption and migration.
+ */
+struct inflight_stack {
+	__u32 depth;
+	__u32 pad;
+	struct entry_rec e[INFLIGHT_DEPTH];
+};
+
+struct rate_state {
+	__u64 tokens;  /* in 1e-9 events */
+	__u64 last_ns; /* 0 = never used */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct arptop_count_key);
+	__type(value, __u64);
+} counts SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, 4 << 20); /* the loader may change it before load */
 } events SEC(".maps");
-char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ARPTOP_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);  /* see task_key() */
+	__type(value, struct inflight_stack);
+} inflight SEC(".maps");
+
+/* Internal: the per-CPU token bucket of the log rate limit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rate_state);
+} ratelimit SEC(".maps");
+
+/* Source of a zeroed stack for bpf_map_update_elem (too large for the BPF stack). */
+static const struct inflight_stack empty_stack;
+
+/* ---- small helpers ---- */
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		__sync_fetch_and_add(v, 1);
+}
+
+/* The task's key in `inflight`: its tid; idle tasks (tid 0 on every CPU) by CPU. */
+static __always_inline __u64 task_key(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (tid == 0)
+		return (1ULL << 32) | bpf_get_smp_processor_id();
+	return tid;
+}
+
+static __always_inline __u32 net_inum(struct net *net)
+{
+	if (!net)
+		return 0;
+	return BPF_CORE_READ(net, ns.inum);
+}
+
+static __always_inline __u32 task_netns(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return net_inum(BPF_CORE_READ(task, nsproxy, net_ns));
+}
+
+/* netns, ifindex and name of a device, read in the kernel. */
+static __always_inline void record_dev(struct entry_rec *e, struct net_device *dev)
+{
+	if (!dev)
+		return;
+	e->netns = net_inum(BPF_CORE_READ(dev, nd_net.net));
+	e->ifindex = BPF_CORE_READ(dev, ifindex);
+	BPF_CORE_READ_STR_INTO(&e->ifname, dev, name);
+}
+
+/*
+ * Push a zeroed record for `function` on this task's stack. Returns the slot
+ * (NULL when the map or stack is full) and, in *enclosing, the record of the
+ * innermost probed call this one runs inside (NULL if none).
+ */
+static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
+						    struct entry_rec **enclosing)
+{
+	__u64 key = task_key();
+	struct inflight_stack *s;
+	struct entry_rec *e;
+	__u32 d;
+
+	*enclosing = NULL;
+	s = bpf_map_lookup_elem(&inflight, &key);
+	if (!s) {
+		bpf_map_update_elem(&inflight, &key, &empty_stack, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&inflight, &key);
+		if (!s)
+			return NULL;
+	}
+	d = s->depth;
+	if (d > INFLIGHT_DEPTH)
+		d = 0;
+	if (d > 0) {
+		e = &s->e[(d - 1) & (INFLIGHT_DEPTH - 1)];
+		if (now - e->ts > INFLIGHT_STALE_NS)
+			d = 0;
+		else
+			*enclosing = e;
+	}
+	if (d >= INFLIGHT_DEPTH)
+		return NULL;
+	/*
+	 * Claim the slot before filling it: a call nesting on this task (a
+	 * softirq) then pushes above it instead of over it.
+	 */
+	s->depth = d + 1;
+	e = &s->e[d];
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts = now;
+	e->function = function;
+	return e;
+}
+
+/* The innermost record of this task if it belongs to `function`; NULL otherwise. */
+static __always_inline struct entry_rec *top_entry(__u32 function, struct inflight_stack **sp)
+{
+	__u64 key = task_key();
+	struct inflight_stack *s;
+	struct entry_rec *e;
+	__u32 d;
+
+	s = bpf_map_lookup_elem(&inflight, &key);
+	if (!s)
+		return NULL;
+	d = s->depth;
+	if (d == 0 || d > INFLIGHT_DEPTH)
+		return NULL;
+	e = &s->e[(d - 1) & (INFLIGHT_DEPTH - 1)];
+	if (e->function != function)
+		return NULL;
+	*sp = s;
+	return e;
+}
+
+/* The innermost record of this task, whatever its function (for attribution). */
+static __always_inline struct entry_rec *enclosing_entry(void)
+{
+	__u64 key = task_key();
+	struct inflight_stack *s;
+	__u32 d;
+
+	s = bpf_map_lookup_elem(&inflight, &key);
+	if (!s)
+		return NULL;
+	d = s->depth;
+	if (d == 0 || d > INFLIGHT_DEPTH)
+		return NULL;
+	return &s->e[(d - 1) & (INFLIGHT_DEPTH - 1)];
+}
+
+static __always_inline void pop_entry(struct inflight_stack *s)
+{
+	if (s->depth > 0)
+		s->depth--;
+}
+
+static __always_inline void count_call(const struct arptop_count_key *key)
+{
+	__u64 one = 1, *v;
+
+	v = bpf_map_lookup_elem(&counts, key);
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	if (bpf_map_update_elem(&counts, key, &one, BPF_NOEXIST) == 0)
+		return;
+	/* Created meanwhile (by a nested call), or the map is full. */
+	v = bpf_map_lookup_elem(&counts, key);
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	stat_inc(ARPTOP_STAT_COUNT_FAILED);
+}
+
+/* Per-CPU token bucket holding one second of events. */
+static __always_inline bool rate_allows(__u64 now)
+{
+	__u64 rate = log_rate_per_cpu, cap, tokens, elapsed;
+	struct rate_state *st;
+	__u32 zero = 0;
+
+	if (rate == 0 || rate >= NSEC_PER_SEC)
+		return true;
+	st = bpf_map_lookup_elem(&ratelimit, &zero);
+	if (!st)
+		return true;
+	cap = rate * NSEC_PER_SEC;
+	if (st->last_ns == 0) {
+		tokens = cap;
+	} else {
+		elapsed = now - st->last_ns;
+		if (elapsed > NSEC_PER_SEC)
+			elapsed = NSEC_PER_SEC;
+		tokens = st->tokens + elapsed * rate;
+		if (tokens > cap)
+			tokens = cap;
+	}
+	st->last_ns = now;
+	if (tokens < NSEC_PER_SEC) {
+		st->tokens = tokens;
+		return false;
+	}
+	st->tokens = tokens - NSEC_PER_SEC;
+	return true;
+}
+
+/* How one return is counted and logged, beyond what the entry record holds. */
+struct outcome {
+	__u32 function;
+	__u32 netns;
+	__s32 ifindex;
+	__s32 ret;
+	__u32 route_type;
+	__u32 flags;
+	__u32 table_id;
+};
+
+/*
+ * Count one call and log it. `e` is the entry record (NULL when the return
+ * came without one); the event's ifname comes from `ifname_src` (may be NULL).
+ */
+static __always_inline void finish(const struct outcome *o, const struct entry_rec *e,
+				   const char *ifname_src, __u64 now)
+{
+	struct arptop_count_key key = {};
+	struct arptop_event *ev;
+
+	key.function = o->function;
+	key.netns = o->netns;
+	key.ifindex = o->ifindex;
+	key.ret = o->ret;
+	key.route_type = o->route_type;
+	if (ifname_src)
+		__builtin_memcpy(key.ifname, ifname_src, ARPTOP_IFNAMSIZ);
+	count_call(&key);
+
+	if (!rate_allows(now)) {
+		stat_inc(ARPTOP_STAT_EVENTS_SAMPLED);
+		return;
+	}
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		stat_inc(ARPTOP_STAT_EVENTS_DROPPED);
+		return;
+	}
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->timestamp_ns = now;
+	ev->function = o->function;
+	ev->cpu = bpf_get_smp_processor_id();
+	ev->netns = o->netns;
+	ev->ifindex = o->ifindex;
+	ev->ret = o->ret;
+	ev->route_type = o->route_type;
+	ev->flags = o->flags;
+	ev->table_id = o->table_id;
+	__builtin_memcpy(ev->ifname, key.ifname, ARPTOP_IFNAMSIZ);
+	if (e) {
+		ev->duration_ns = now - e->ts;
+		ev->flags |= e->flags;
+		ev->arp_op = e->arp_op;
+		__builtin_memcpy(ev->sender_mac, e->sender_mac, 6);
+		ev->sender_ip = e->sender_ip;
+		ev->target_ip = e->target_ip;
+		ev->rp_filter = e->rp_filter;
+		ev->daddr = e->daddr;
+		ev->saddr = e->saddr;
+		ev->iif = e->iif;
+		ev->oif = e->oif;
+	}
+	bpf_ringbuf_submit(ev, 0);
+	stat_inc(ARPTOP_STAT_EVENTS_SUBMITTED);
+}
+
+/* A return without its entry: function and value are all that is known. */
+static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u64 now)
+{
+	struct outcome o = {
+		.function = function,
+		.ret = ret,
+		.flags = ARPTOP_EVF_NO_ENTRY,
+	};
+
+	stat_inc(ARPTOP_STAT_NO_ENTRY);
+	finish(&o, NULL, NULL, now);
+}
+
+/* Return of a function whose count key is the entry's device. */
+static __always_inline void simple_return(__u32 function, __s32 ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct inflight_stack *s = NULL;
+	struct entry_rec *e = top_entry(function, &s);
+	struct outcome o = {};
+
+	if (!e || !s) {
+		finish_without_entry(function, ret, now);
+		return;
+	}
+	o.function = function;
+	o.netns = e->netns;
+	o.ifindex = e->ifindex;
+	o.ret = ret;
+	o.table_id = e->table_id;
+	finish(&o, e, e->ifname, now);
+	pop_entry(s);
+}
+
+/* ---- arp_process(struct net *net, struct sock *sk, struct sk_buff *skb) ---- */
+
+static __always_inline void arp_process_enter(struct sk_buff *skb)
+{
+	struct entry_rec *e, *enclosing;
+	struct net_device *dev;
+	struct in_device *in_dev;
+	struct arptop_arp_eth_ipv4 body;
+	struct arphdr ah;
+	unsigned char *nh;
+	int all_rp, dev_rp = 0;
+
+	e = push_entry(ARPTOP_FN_ARP_PROCESS, bpf_ktime_get_ns(), &enclosing);
+	if (!e)
+		return;
+	dev = BPF_CORE_READ(skb, dev);
+	record_dev(e, dev);
+
+	/* The original Red Hat module's view: address present, effective rp_filter. */
+	in_dev = BPF_CORE_READ(dev, ip_ptr);
+	if (!in_dev) {
+		e->flags |= ARPTOP_EVF_NO_INDEV;
+	} else {
+		if (!BPF_CORE_READ(in_dev, ifa_list))
+			e->flags |= ARPTOP_EVF_NO_ADDR;
+		dev_rp = BPF_CORE_READ(in_dev, cnf.data[ARPTOP_IPV4_DEVCONF_RP_FILTER - 1]);
+	}
+	all_rp = BPF_CORE_READ(dev, nd_net.net, ipv4.devconf_all, data[ARPTOP_IPV4_DEVCONF_RP_FILTER - 1]);
+	e->rp_filter = (__u8)(all_rp > dev_rp ? all_rp : dev_rp);
+
+	/* arp_hdr(skb): the skb is consumed by the time arp_process returns. */
+	nh = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+	if (bpf_probe_read_kernel(&ah, sizeof(ah), nh))
+		return;
+	if ((ah.ar_hrd != bpf_htons(ARPTOP_ARPHRD_ETHER) && ah.ar_hrd != bpf_htons(6 /* ARPHRD_IEEE802 */)) ||
+	    ah.ar_pro != bpf_htons(ARPTOP_ETH_P_IP) || ah.ar_hln != 6 || ah.ar_pln != 4)
+		return;
+	if (bpf_probe_read_kernel(&body, sizeof(body), nh + sizeof(ah)))
+		return;
+	e->arp_op = bpf_ntohs(ah.ar_op);
+	__builtin_memcpy(e->sender_mac, body.ar_sha, 6);
+	__builtin_memcpy(&e->sender_ip, body.ar_sip, 4);
+	__builtin_memcpy(&e->target_ip, body.ar_tip, 4);
+}
+
+SEC("fentry/arp_process")
+int BPF_PROG(arp_process_fentry, struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	arp_process_enter(skb);
+	return 0;
+}
+
+SEC("fexit/arp_process")
+int BPF_PROG(arp_process_fexit, struct net *net, struct sock *sk, struct sk_buff *skb, long ret)
+{
+	simple_return(ARPTOP_FN_ARP_PROCESS, (__s32)ret);
+	return 0;
+}
+
+SEC("kprobe/arp_process")
+int BPF_KPROBE(arp_process_kprobe, struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	arp_process_enter(skb);
+	return 0;
+}
+
+SEC("kretprobe/arp_process")
+int BPF_KRETPROBE(arp_process_kretprobe, long ret)
+{
+	simple_return(ARPTOP_FN_ARP_PROCESS, (__s32)ret);
+	return 0;
+}
+
+/*
+ * ---- ip_route_input_slow(skb, daddr, saddr, tos/dscp, dev, res) ----
+ * Returns an errno up to 6.12 and enum skb_drop_reason from 6.13; either way
+ * the 32-bit value is recorded and user space names it from BTF.
+ */
+
+static __always_inline void ip_route_input_slow_enter(__be32 daddr, __be32 saddr, struct net_device *dev)
+{
+	struct entry_rec *e, *enclosing;
+
+	e = push_entry(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, bpf_ktime_get_ns(), &enclosing);
+	if (!e)
+		return;
+	record_dev(e, dev);
+	e->daddr = daddr;
+	e->saddr = saddr;
+}
+
+SEC("fentry/ip_route_input_slow")
+int BPF_PROG(ip_route_input_slow_fentry, struct sk_buff *skb, __be32 daddr, __be32 saddr, u8 tos,
+	     struct net_device *dev)
+{
+	ip_route_input_slow_enter(daddr, saddr, dev);
+	return 0;
+}
+
+SEC("fexit/ip_route_input_slow")
+int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be32 saddr, u8 tos,
+	     struct net_device *dev, struct fib_result *res, long ret)
+{
+	simple_return(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, (__s32)ret);
+	return 0;
+}
+
+SEC("kprobe/ip_route_input_slow")
+int BPF_KPROBE(ip_route_input_slow_kprobe, struct sk_buff *skb, __be32 daddr, __be32 saddr, u8 tos,
+	       struct net_device *dev)
+{
+	ip_route_input_slow_enter(daddr, saddr, dev);
+	return 0;
+}
+
+SEC("kretprobe/ip_route_input_slow")
+int BPF_KRETPROBE(ip_route_input_slow_kretprobe, long ret)
+{
+	simple_return(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, (__s32)ret);
+	return 0;
+}
+
+/*
+ * ---- fib_validate_source(skb, src, dst, tos/dscp, oif, dev, idev, itag) ----
+ * Eight arguments: trampolines of older kernels refuse it (fexit: -ENOTSUPP),
+ * the kprobe twin works. Only arguments 1-6 (registers on x86-64) are read.
+ */
+
+static __always_inline void fib_validate_source_enter(__be32 src, __be32 dst, int oif, struct net_device *dev)
+{
+	struct entry_rec *e, *enclosing;
+
+	e = push_entry(ARPTOP_FN_FIB_VALIDATE_SOURCE, bpf_ktime_get_ns(), &enclosing);
+	if (!e)
+		return;
+	record_dev(e, dev);
+	e->saddr = src;
+	e->daddr = dst;
+	e->oif = oif;
+}
+
+SEC("fentry/fib_validate_source")
+int BPF_PROG(fib_validate_source_fentry, struct sk_buff *skb, __be32 src, __be32 dst, u8 tos, int oif,
+	     struct net_device *dev)
+{
+	fib_validate_source_enter(src, dst, oif, dev);
+	return 0;
+}
+
+SEC("fexit/fib_validate_source")
+int BPF_PROG(fib_validate_source_fexit, struct sk_buff *skb, __be32 src, __be32 dst, u8 tos, int oif,
+	     struct net_device *dev, void *idev, void *itag, long ret)
+{
+	simple_return(ARPTOP_FN_FIB_VALIDATE_SOURCE, (__s32)ret);
+	return 0;
+}
+
+/* libbpf 1.1's BPF_KPROBE names five arguments; the sixth is read from its x86-64 register. */
+SEC("kprobe/fib_validate_source")
+int fib_validate_source_kprobe(struct pt_regs *ctx)
+{
+	fib_validate_source_enter((__be32)PT_REGS_PARM2(ctx), (__be32)PT_REGS_PARM3(ctx),
+				  (int)PT_REGS_PARM5(ctx), (struct net_device *)ctx->r9);
+	return 0;
+}
+
+SEC("kretprobe/fib_validate_source")
+int BPF_KRETPROBE(fib_validate_source_kretprobe, long ret)
+{
+	simple_return(ARPTOP_FN_FIB_VALIDATE_SOURCE, (__s32)ret);
+	return 0;
+}
+
+/*
+ * ---- fib_lookup ----
+ * fib_lookup() is a static inline on modern kernels; the programs attach to
+ * fib_table_lookup(tb, flp, res, flags) it calls. The loader may retarget them
+ * to a real fib_lookup(net, flp, res, flags) (fib_target_is_fib_lookup).
+ *
+ * Interface of a lookup: the flow's iif when it is a real input device
+ * (> 1: 1 is loopback, set for locally generated lookups), else its oif,
+ * else the device of the probed call it runs inside (ip_route_input_slow,
+ * fib_validate_source, arp_process), else unknown.
+ */
+
+static __always_inline void attribute_lookup(struct entry_rec *e, const struct entry_rec *enclosing,
+					     __s32 iif, __s32 oif)
+{
+	if (iif > 1)
+		e->ifindex = iif;
+	else if (oif > 0)
+		e->ifindex = oif;
+	else if (enclosing)
+		e->ifindex = enclosing->ifindex;
+	/* The name is known only when it is the enclosing call's device. */
+	if (enclosing && e->ifindex != 0 && e->ifindex == enclosing->ifindex)
+		__builtin_memcpy(e->ifname, enclosing->ifname, ARPTOP_IFNAMSIZ);
+}
+
+static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, struct fib_result *res)
+{
+	struct entry_rec *e, *enclosing;
+
+	e = push_entry(ARPTOP_FN_FIB_LOOKUP, bpf_ktime_get_ns(), &enclosing);
+	if (!e)
+		return;
+	if (enclosing && enclosing->function == ARPTOP_FN_FIB_LOOKUP)
+		enclosing = NULL; /* lookups do not nest: a leftover */
+	e->res = (__u64)res;
+	e->iif = BPF_CORE_READ(flp, flowi4_iif);
+	e->oif = BPF_CORE_READ(flp, flowi4_oif);
+	e->daddr = BPF_CORE_READ(flp, daddr);
+	e->saddr = BPF_CORE_READ(flp, saddr);
+	attribute_lookup(e, enclosing, e->iif, e->oif);
+	if (fib_target_is_fib_lookup) {
+		e->netns = net_inum((struct net *)first);
+	} else {
+		e->table_id = BPF_CORE_READ((struct fib_table *)first, tb_id);
+		e->netns = enclosing ? enclosing->netns : task_netns();
+	}
+}
+
+static __always_inline void fib_lookup_return(__s32 ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct inflight_stack *s = NULL;
+	struct entry_rec *e = top_entry(ARPTOP_FN_FIB_LOOKUP, &s);
+	struct fib_result *res;
+	struct fib_info *fi;
+	struct outcome o = {};
+
+	if (!e || !s) {
+		finish_without_entry(ARPTOP_FN_FIB_LOOKUP, ret, now);
+		return;
+	}
+	o.function = ARPTOP_FN_FIB_LOOKUP;
+	o.netns = e->netns;
+	o.ifindex = e->ifindex;
+	o.ret = ret;
+	o.table_id = e->table_id;
+	res = (struct fib_result *)e->res;
+	if (ret == 0 && res) {
+		o.route_type = BPF_CORE_READ(res, type);
+		o.flags |= ARPTOP_EVF_ROUTE_TYPE;
+		fi = BPF_CORE_READ(res, fi);
+		if (fi)
+			o.netns = net_inum(BPF_CORE_READ(fi, fib_net));
+		if (fib_target_is_fib_lookup)
+			o.table_id = BPF_CORE_READ(res, table, tb_id);
+	}
+	finish(&o, e, e->ifname, now);
+	pop_entry(s);
+}
+
+SEC("fentry/fib_table_lookup")
+int BPF_PROG(fib_lookup_fentry, void *first, struct flowi4 *flp, struct fib_result *res)
+{
+	fib_lookup_enter(first, flp, res);
+	return 0;
+}
+
+SEC("fexit/fib_table_lookup")
+int BPF_PROG(fib_lookup_fexit, void *first, struct flowi4 *flp, struct fib_result *res, int flags, long ret)
+{
+	fib_lookup_return((__s32)ret);
+	return 0;
+}
+
+SEC("kprobe/fib_table_lookup")
+int BPF_KPROBE(fib_lookup_kprobe, void *first, struct flowi4 *flp, struct fib_result *res)
+{
+	fib_lookup_enter(first, flp, res);
+	return 0;
+}
+
+SEC("kretprobe/fib_table_lookup")
+int BPF_KRETPROBE(fib_lookup_kretprobe, long ret)
+{
+	fib_lookup_return((__s32)ret);
+	return 0;
+}
+
+/*
+ * The tracepoint fires at every return of fib_table_lookup with the flow and
+ * the result; the fib_result (route type) is not in it, and the nexthop
+ * device it names is not the interface the lookup is attributed to, so the
+ * interface name stays empty unless an enclosing probed call supplies it.
+ */
+SEC("tracepoint/fib/fib_table_lookup")
+int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct entry_rec *enclosing = enclosing_entry();
+	struct outcome o = {};
+	struct entry_rec rec = {};
+
+	if (enclosing && enclosing->function == ARPTOP_FN_FIB_LOOKUP)
+		enclosing = NULL;
+	rec.ts = now;
+	rec.iif = BPF_CORE_READ(ctx, iif);
+	rec.oif = BPF_CORE_READ(ctx, oif);
+	bpf_probe_read_kernel(&rec.saddr, 4, __builtin_preserve_access_index(&ctx->src));
+	bpf_probe_read_kernel(&rec.daddr, 4, __builtin_preserve_access_index(&ctx->dst));
+	attribute_lookup(&rec, enclosing, rec.iif, rec.oif);
+
+	o.function = ARPTOP_FN_FIB_LOOKUP;
+	o.netns = enclosing ? enclosing->netns : task_netns();
+	o.ifindex = rec.ifindex;
+	o.ret = BPF_CORE_READ(ctx, err);
+	o.table_id = BPF_CORE_READ(ctx, tb_id);
+	finish(&o, &rec, rec.ifname, now);
+	return 0;
+}
