@@ -32,23 +32,21 @@ public struct ReturnBucket: Sendable, Equatable {
     public var isError: Bool { ret != 0 }
 }
 
-/// One interface's share of a function's calls (or of all calls).
+/// Calls seen on one interface (of one function, or of all).
 public struct InterfaceCount: Sendable, Equatable {
-    public var interface: InterfaceID
+    /// The interface's identity (ifindexes repeat across network namespaces).
+    public var id: InterfaceID
     /// The interface's latest known name; empty when unknown.
     public var name: String
     public var count: UInt64
     /// Calls that returned non-zero.
     public var errors: UInt64
-    /// `count` as a fraction (0...1) of the total over the interfaces shown.
-    public var share: Double
 
-    public init(interface: InterfaceID, name: String, count: UInt64, errors: UInt64, share: Double) {
-        self.interface = interface
+    public init(id: InterfaceID, name: String, count: UInt64, errors: UInt64 = 0) {
+        self.id = id
         self.name = name
         self.count = count
         self.errors = errors
-        self.share = share
     }
 }
 
@@ -61,8 +59,8 @@ public struct InterfaceCount: Sendable, Equatable {
 public struct Aggregator: Sendable {
     /// Names return values and route types.
     public var naming: any ReturnValueNaming
-    /// Interface names to show; empty shows all. Matches the latest name of each interface.
-    public var interfaceFilter: Set<String> = []
+    /// The interfaces to count; a `.names` filter matches each interface's latest name.
+    public var interfaceFilter: InterfaceFilter = .all
     /// How far back `history(of:bins:)` reaches, in nanoseconds.
     public let historyWindowNs: UInt64
     /// The most recent snapshot ingested.
@@ -87,7 +85,7 @@ public struct Aggregator: Sendable {
     }
 
     /// Creates an empty aggregator.
-    public init(naming: any ReturnValueNaming = BasicNaming(), historyWindowNs: UInt64 = 60_000_000_000) {
+    public init(naming: any ReturnValueNaming, historyWindowNs: UInt64 = 60_000_000_000) {
         self.naming = naming
         self.historyWindowNs = historyWindowNs
     }
@@ -148,13 +146,13 @@ public struct Aggregator: Sendable {
 
     /// Whether the interface filter lets this interface through.
     public func isShown(_ interface: InterfaceID) -> Bool {
-        interfaceFilter.isEmpty || interfaceFilter.contains(name(of: interface))
+        interfaceFilter.matches(interface, name: name(of: interface))
     }
 
-    /// Calls of `function` on the interfaces shown.
-    public func total(of function: KernelFunction, scope: CountScope = .sinceClear) -> UInt64 {
+    /// Calls of `function` (of all four when nil) on the interfaces shown.
+    public func total(of function: KernelFunction? = nil, scope: CountScope = .sinceClear) -> UInt64 {
         var sum: UInt64 = 0
-        forEachCount(scope) { key, count in if key.function == function { sum += count } }
+        forEachCount(scope) { key, count in if function == nil || key.function == function { sum += count } }
         return sum
     }
 
@@ -188,19 +186,17 @@ public struct Aggregator: Sendable {
         .sorted { ($1.count, $0.ret, $0.routeType) < ($0.count, $1.ret, $1.routeType) }
     }
 
-    /// Calls per interface shown (of one function, or of all when nil), by interface identity.
-    public func interfaces(of function: KernelFunction? = nil, scope: CountScope = .sinceClear) -> [InterfaceCount] {
+    /// Calls per interface (of one function, or of all when nil), sorted by identity; only
+    /// the interfaces shown unless `filtered` is false (a picker lists every interface seen).
+    public func interfaces(of function: KernelFunction? = nil, scope: CountScope = .sinceClear, filtered: Bool = true) -> [InterfaceCount] {
         var counts: [InterfaceID: (calls: UInt64, errors: UInt64)] = [:]
-        forEachCount(scope) { key, count in
+        forEachCount(scope, filtered: filtered) { key, count in
             guard function == nil || key.function == function else { return }
             counts[key.interface, default: (0, 0)].calls += count
             if key.ret != 0 { counts[key.interface, default: (0, 0)].errors += count }
         }
-        let total = counts.values.reduce(0) { $0 + $1.calls }
-        return counts.map { id, c in
-            InterfaceCount(interface: id, name: name(of: id), count: c.calls, errors: c.errors, share: Self.share(c.calls, of: total))
-        }
-        .sorted { $0.interface < $1.interface }
+        return counts.map { id, c in InterfaceCount(id: id, name: name(of: id), count: c.calls, errors: c.errors) }
+            .sorted { $0.id < $1.id }
     }
 
     /// Count rows of `function` on the interfaces shown, one per (interface, return, route type),
@@ -220,35 +216,44 @@ public struct Aggregator: Sendable {
         .sorted { $0.sortKey < $1.sortKey }
     }
 
-    /// Calls per second of `function` (interfaces shown) between the last two snapshots.
-    public func rate(of function: KernelFunction) -> Double {
+    /// Calls per second of `function` (of all four when nil) on the interfaces shown, between
+    /// the last two snapshots; 0 before the second snapshot.
+    public func rate(of function: KernelFunction? = nil) -> Double {
         guard let last = samples.last else { return 0 }
         return Double(delta(of: function, in: last)) / (Double(last.endNs - last.startNs) / 1e9)
     }
 
-    /// Calls per second of `function` (interfaces shown) over the history window, oldest first,
-    /// in `bins` equal bins ending at the latest snapshot; bins without data are 0.
-    public func history(of function: KernelFunction, bins: Int = 60) -> [Double] {
-        guard bins > 0, let end = latest?.monotonicNs else { return [] }
-        var out = [Double](repeating: 0, count: bins)
-        let windowStart = Double(end) - Double(historyWindowNs)
+    /// Calls per second of `function` (of all four when nil) on the interfaces shown, oldest
+    /// first, in bins of `historyWindowNs / bins` ending at the latest snapshot (one per second
+    /// by default). Bins before the first measured interval are left out, so there are fewer
+    /// than `bins` values (none before the second snapshot) until the window has filled.
+    public func history(of function: KernelFunction? = nil, bins: Int = 60) -> [Double] {
+        guard bins > 0, let end = latest?.monotonicNs, let firstStart = samples.first?.startNs else { return [] }
+        // Positions in the window as nanoseconds after its start (integer first: keeps precision).
+        let windowStart = Int64(clamping: end) - Int64(clamping: historyWindowNs)
+        func position(_ ns: UInt64) -> Double { Double(Int64(clamping: ns) - windowStart) }
         let binNs = Double(historyWindowNs) / Double(bins)
+        var out = [Double](repeating: 0, count: bins)
         for sample in samples {
             let calls = delta(of: function, in: sample)
             guard calls > 0 else { continue }
             // Spread the sample's calls over the bins its interval overlaps, in proportion.
-            let s0 = Double(sample.startNs) - windowStart
-            let s1 = Double(sample.endNs) - windowStart
-            guard s1 > 0 else { continue }
-            let first = max(0, Int(s0 / binNs))
-            let last = min(bins - 1, Int((s1 / binNs).rounded(.up)) - 1)
-            guard first <= last else { continue }
-            for bin in first...last {
+            let s0 = position(sample.startNs)
+            let s1 = position(sample.endNs)
+            for bin in Self.bins(from: s0, to: s1, binNs: binNs, count: bins) {
                 let overlap = min(s1, Double(bin + 1) * binNs) - max(s0, Double(bin) * binNs)
                 if overlap > 0 { out[bin] += Double(calls) * overlap / (s1 - s0) }
             }
         }
-        return out.map { $0 / (binNs / 1e9) }
+        let firstBin = max(0, min(bins - 1, Int(position(firstStart) / binNs)))
+        return out[firstBin...].map { $0 / (binNs / 1e9) }
+    }
+
+    /// The indexes of the bins that the interval [s0, s1] overlaps.
+    private static func bins(from s0: Double, to s1: Double, binNs: Double, count: Int) -> Range<Int> {
+        let first = max(0, Int((s0 / binNs).rounded(.down)))
+        let end = min(count, Int((s1 / binNs).rounded(.up)))
+        return first..<max(first, end)
     }
 
     // MARK: Internals
@@ -269,19 +274,22 @@ public struct Aggregator: Sendable {
             ? naming.routeTypeName(routeType) : naming.returnName(ret, of: function)
     }
 
-    /// Visits every non-zero count on a shown interface, relative to the baseline for `.sinceClear`.
-    private func forEachCount(_ scope: CountScope, _ body: (CountKey, UInt64) -> Void) {
+    /// Visits every non-zero count (on a shown interface when `filtered`), relative to the
+    /// baseline for `.sinceClear`.
+    private func forEachCount(_ scope: CountScope, filtered: Bool = true, _ body: (CountKey, UInt64) -> Void) {
         guard let latest else { return }
         let base = scope == .sinceClear ? baseline?.counts : nil
-        for (key, absolute) in latest.counts where isShown(key.interface) {
+        for (key, absolute) in latest.counts where !filtered || isShown(key.interface) {
             let count = absolute.subtractingSaturated(base?[key] ?? 0)
             if count > 0 { body(key, count) }
         }
     }
 
-    private func delta(of function: KernelFunction, in sample: RateSample) -> UInt64 {
+    private func delta(of function: KernelFunction?, in sample: RateSample) -> UInt64 {
         var sum: UInt64 = 0
-        for (key, delta) in sample.deltas where key.function == function && isShown(key.interface) { sum += delta }
+        for (key, delta) in sample.deltas where (function == nil || key.function == function) && isShown(key.interface) {
+            sum += delta
+        }
         return sum
     }
 

@@ -1,4 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import DequeModule
+
+/// An event kept in the log, with its sequence number: 0 for the first event ever appended,
+/// one more per event; it identifies a line while the log scrolls and old events go.
+public struct LoggedEvent: Sendable, Equatable {
+    public var sequence: UInt64
+    public var event: ProbeEvent
+}
 
 /// The most recent `ProbeEvent`s in a fixed-capacity ring: the oldest is evicted when full,
 /// so memory stays bounded however fast events arrive.
@@ -7,10 +19,11 @@ public struct EventLog: Sendable {
     public let capacity: Int
     /// Kept events, oldest first.
     public private(set) var events: Deque<ProbeEvent> = []
-    /// Events ever appended.
+    /// Events appended since the log was created.
     public private(set) var received: UInt64 = 0
-    /// Events pushed out by newer ones.
+    /// Events pushed out by newer ones since the log was created.
     public private(set) var evicted: UInt64 = 0
+    private var receivedBeforeClear: UInt64 = 0
 
     /// Creates an empty log that keeps at most `capacity` (> 0) events.
     public init(capacity: Int = 10_000) {
@@ -21,6 +34,9 @@ public struct EventLog: Sendable {
 
     /// The number of events kept.
     public var count: Int { events.count }
+
+    /// Events appended since the last `clear()` (or since creation).
+    public var receivedSinceClear: UInt64 { received - receivedBeforeClear }
 
     /// Adds an event, evicting the oldest when full.
     public mutating func append(_ event: ProbeEvent) {
@@ -37,41 +53,34 @@ public struct EventLog: Sendable {
         for event in newEvents { append(event) }
     }
 
-    /// Forgets the kept events (the received and evicted counters keep counting).
-    public mutating func removeAll() {
+    /// Forgets the kept events and restarts `receivedSinceClear`; sequence numbers continue.
+    public mutating func clear() {
         events.removeAll(keepingCapacity: true)
+        receivedBeforeClear = received
     }
 
-    /// Up to `limit` most recent events on the named interfaces (all when empty), oldest first.
-    public func recent(_ limit: Int, interfaces: Set<String> = []) -> [ProbeEvent] {
-        var out: [ProbeEvent] = []
+    /// Up to `limit` most recent events that pass `filter`, oldest first.
+    public func recent(_ limit: Int, filter: InterfaceFilter = .all) -> [LoggedEvent] {
+        var out: [LoggedEvent] = []
+        let firstSequence = received - UInt64(events.count)
         var index = events.endIndex
         while index > events.startIndex, out.count < limit {
             index -= 1
-            if events[index].isOn(interfaces) { out.append(events[index]) }
+            if filter.matches(events[index]) {
+                out.append(LoggedEvent(sequence: firstSequence + UInt64(index), event: events[index]))
+            }
         }
         return out.reversed()
-    }
-
-    /// The kept events on the named interfaces (all when empty), oldest first.
-    public func events(interfaces: Set<String>) -> [ProbeEvent] {
-        events.filter { $0.isOn(interfaces) }
     }
 }
 
 extension ProbeEvent {
-    /// Whether the event happened on one of the named interfaces (any when the set is empty).
-    public func isOn(_ interfaces: Set<String>) -> Bool {
-        interfaces.isEmpty || interfaces.contains(ifname)
-    }
-
-    /// One line for a log view: time (seconds after `originNs`), CPU, interface, function,
-    /// details and return name, e.g.
-    /// `12.000100 cpu1 va       arp_process         request who-has 10.77.0.1 tell 10.77.0.2 (aa:bb:cc:dd:ee:01) ret=0`.
-    public func logLine(naming: any ReturnValueNaming, originNs: UInt64 = 0) -> String {
+    /// One line for a log view: time of day, CPU, interface, function, details and return name,
+    /// e.g. `14:03:07.123456 cpu1 va       arp_process         reply 10.77.0.1 is-at aa:bb:cc:dd:ee:01 ret=0`.
+    public func logLine(naming: any ReturnValueNaming, clock: EventClock = .sinceBoot) -> String {
         let name = ifname.isEmpty ? (interface.ifindex != 0 ? "if\(interface.ifindex)" : "-") : ifname
         return [
-            Self.seconds(timestampNs, since: originNs),
+            clock.timeOfDay(timestampNs),
             "cpu\(cpu)",
             name.padded(to: 8),
             function.name.padded(to: 19),
@@ -111,13 +120,42 @@ extension ProbeEvent {
             return "src \(saddr) dst \(daddr) oif \(oif)"
         }
     }
+}
 
-    /// `ns - origin` as seconds with microseconds ("12.000100", "-0.500000").
-    static func seconds(_ ns: UInt64, since origin: UInt64) -> String {
-        let negative = ns < origin
-        let delta = negative ? origin - ns : ns - origin
-        let micros = String(delta % 1_000_000_000 / 1_000)
-        return (negative ? "-" : "") + "\(delta / 1_000_000_000)." + String(repeating: "0", count: 6 - micros.count) + micros
+/// Shows the monotonic timestamps of events (CLOCK_MONOTONIC) as a time of day.
+public struct EventClock: Sendable, Equatable {
+    /// Added to a monotonic timestamp to get local time in nanoseconds since the epoch.
+    public var offsetNs: Int64
+
+    public init(offsetNs: Int64) { self.offsetNs = offsetNs }
+
+    /// Time since boot, for timestamps from another machine (a recording).
+    public static let sinceBoot = EventClock(offsetNs: 0)
+
+    /// This machine's local time: CLOCK_REALTIME minus CLOCK_MONOTONIC, plus the UTC offset.
+    /// Wraps `clock_gettime` and `localtime_r`.
+    public static func local() -> EventClock {
+        var real = timespec(), mono = timespec()
+        clock_gettime(CLOCK_REALTIME, &real)
+        clock_gettime(CLOCK_MONOTONIC, &mono)
+        var seconds = real.tv_sec
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        let realNs = Int64(real.tv_sec) * 1_000_000_000 + Int64(real.tv_nsec)
+        let monoNs = Int64(mono.tv_sec) * 1_000_000_000 + Int64(mono.tv_nsec)
+        return EventClock(offsetNs: realNs - monoNs + Int64(parts.tm_gmtoff) * 1_000_000_000)
+    }
+
+    /// "14:03:07.123456": hours, minutes, seconds and microseconds of the day.
+    public func timeOfDay(_ monotonicNs: UInt64) -> String {
+        let dayNs: Int64 = 86_400 * 1_000_000_000
+        let ns = (Int64(clamping: monotonicNs) &+ offsetNs) % dayNs
+        let t = ns < 0 ? ns + dayNs : ns
+        let seconds = t / 1_000_000_000
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let micros = String(t % 1_000_000_000 / 1_000)
+        return "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))."
+            + String(repeating: "0", count: 6 - micros.count) + micros
     }
 }
 

@@ -101,7 +101,7 @@ struct JSONFields {
 
     func routeType(_ key: String) throws(RecordFormatError) -> UInt32? {
         guard let name = try optionalString(key) else { return nil }
-        guard let value = LinuxNames.routeType(named: name) else { throw mismatch(key, expected: "an RTN_* route type", found: .string(name)) }
+        guard let value = RouteTypeNames.value(of: name) else { throw mismatch(key, expected: "an RTN_* route type", found: .string(name)) }
         return value
     }
 }

@@ -85,6 +85,9 @@ public struct AttachedRecord: Sendable, Equatable {
         self.probes = probes
     }
 
+    /// The record as one line of compact JSON, without the trailing newline.
+    public var jsonLine: String { json.serialized }
+
     var json: JSONValue {
         .object([
             ("type", .string("attached")),
@@ -159,6 +162,9 @@ public struct EventRecord: Sendable, Equatable {
             routeTypeName: event.hasRouteType ? naming.routeTypeName(event.routeType) : nil)
     }
 
+    /// The record as one line of compact JSON, without the trailing newline.
+    public var jsonLine: String { json.serialized }
+
     var json: JSONValue {
         let e = event
         var m: [(String, JSONValue)] = [
@@ -190,7 +196,7 @@ public struct EventRecord: Sendable, Equatable {
                 ("table", .int(e.tableID)), ("iif", .int(e.iif)), ("oif", .int(e.oif)),
                 ("daddr", .string(e.daddr.description)), ("saddr", .string(e.saddr.description)),
             ]
-            if e.hasRouteType { m.append(("route_type", .string(routeTypeName ?? BasicNaming().routeTypeName(e.routeType)))) }
+            if e.hasRouteType { m.append(("route_type", .string(routeTypeName ?? String(e.routeType)))) }
         case .fibValidateSource:
             m += [("saddr", .string(e.saddr.description)), ("daddr", .string(e.daddr.description)), ("oif", .int(e.oif))]
         }
@@ -323,7 +329,7 @@ public struct CountRow: Sendable, Equatable {
             ("return", .int(ret)),
             ("return_name", .string(returnName)),
         ]
-        if routeType != 0 { m.append(("route_type", .string(routeTypeName ?? BasicNaming().routeTypeName(routeType)))) }
+        if routeType != 0 { m.append(("route_type", .string(routeTypeName ?? String(routeType)))) }
         m.append(("count", .int(count)))
         return .object(m)
     }
@@ -368,11 +374,12 @@ public struct SnapshotRecord: Sendable, Equatable {
         self.stats = stats
     }
 
-    /// The record of `snapshot`, its rows named with `naming`.
-    public init(snapshot: AggregateSnapshot, naming: any ReturnValueNaming) {
+    /// The record of `snapshot`, its rows named with `naming`; `filter` keeps only the rows
+    /// whose interface passes (each row is judged by the name it was counted under).
+    public init(snapshot: AggregateSnapshot, naming: any ReturnValueNaming, filter: InterfaceFilter = .all) {
         self.init(
             timeNs: snapshot.monotonicNs,
-            rows: snapshot.counts.map { key, count in
+            rows: snapshot.counts.filter { filter.matches($0.key.interface, name: $0.key.ifname) }.map { key, count in
                 CountRow(
                     function: key.function, interface: key.interface, ifname: key.ifname, ret: key.ret,
                     routeType: key.routeType, count: count, naming: naming)
@@ -386,6 +393,9 @@ public struct SnapshotRecord: Sendable, Equatable {
         for row in rows { counts[row.key, default: 0] += row.count }
         return AggregateSnapshot(monotonicNs: timeNs, counts: counts, stats: stats)
     }
+
+    /// The record as one line of compact JSON, without the trailing newline.
+    public var jsonLine: String { json.serialized }
 
     var json: JSONValue {
         .object([
@@ -458,6 +468,9 @@ public struct SummaryRecord: Sendable, Equatable {
         self.eventsSampled = eventsSampled
     }
 
+    /// The record as one line of compact JSON, without the trailing newline.
+    public var jsonLine: String { json.serialized }
+
     var json: JSONValue {
         .object([
             ("type", .string("summary")),
@@ -493,7 +506,9 @@ public struct SummaryRecord: Sendable, Equatable {
 extension Aggregator {
     /// The summary of what the aggregator shows: every function in pane order (a function
     /// missing from `probes` is reported unavailable), rows through the interface filter.
-    public func summary(probes: [ProbeStatus], scope: CountScope = .sinceAttach) -> SummaryRecord {
+    /// `eventsLogged` defaults to the kernel's count of events submitted to the ring buffer;
+    /// pass the number of event records actually written when a filter leaves some out.
+    public func summary(probes: [ProbeStatus], scope: CountScope = .sinceAttach, eventsLogged: UInt64? = nil) -> SummaryRecord {
         let stats = stats(scope: scope)
         return SummaryRecord(
             functions: KernelFunction.allCases.map { function in
@@ -502,7 +517,7 @@ extension Aggregator {
                 if status.isAttached { status.reason = nil }
                 return FunctionSummary(status: status, rows: status.isAttached ? rows(of: function, scope: scope) : [])
             },
-            eventsLogged: stats.submitted, eventsDropped: stats.dropped, eventsSampled: stats.sampled)
+            eventsLogged: eventsLogged ?? stats.submitted, eventsDropped: stats.dropped, eventsSampled: stats.sampled)
     }
 }
 

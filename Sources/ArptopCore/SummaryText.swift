@@ -4,7 +4,7 @@ extension SummaryRecord {
     /// Per function: a header line (`arp_process  (fentry: arp_process)  14 calls`, or
     /// `fib_lookup  unavailable: reason`), then a table of
     /// `interface  netns  ifindex  return  route type  count  share`; then the stream totals.
-    public var text: String {
+    public func text() -> String {
         var lines: [String] = []
         for fs in functions {
             if !lines.isEmpty { lines.append("") }
