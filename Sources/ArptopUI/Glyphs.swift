@@ -7,6 +7,9 @@ public struct Glyphs: Sendable, Equatable {
     public var topRight: Character
     public var bottomLeft: Character
     public var bottomRight: Character
+    public var teeDown: Character
+    public var teeUp: Character
+    public var cross: Character
     /// Sparkline levels from lowest to highest; index 0 is used only for a zero value.
     public var sparkLevels: [Character]
     /// A full bar cell, then partial cells from 1/8 to 7/8 (may be empty: no partials).
@@ -24,6 +27,7 @@ public struct Glyphs: Sendable, Equatable {
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
+        teeDown: "┬", teeUp: "┴", cross: "┼",
         sparkLevels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         barFull: "█", barPartials: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"],
         ellipsis: "…", separator: "·", dash: "—", times: "×",
@@ -32,6 +36,7 @@ public struct Glyphs: Sendable, Equatable {
 
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
+        teeDown: "+", teeUp: "+", cross: "+",
         sparkLevels: ["_", ".", "-", "=", "#"],
         barFull: "#", barPartials: [],
         ellipsis: "~", separator: "|", dash: "-", times: "x",

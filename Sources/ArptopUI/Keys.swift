@@ -1,3 +1,5 @@
+import ArptopCore
+
 /// A key press, decoded by the terminal (or built by a test).
 public enum Key: Hashable, Sendable {
     /// A printable character (letters, digits, space, punctuation).

@@ -33,7 +33,10 @@ public struct Layout: Equatable, Sendable {
     /// Rows of log lines visible (the log's height less its title and column heading).
     public var logViewportHeight: Int { max(0, log.height - 2) }
 
-    public static func compute(size: TerminalSize, zoomed: Bool) -> Layout {
+    /// The layout for `size`. With a `model`, panes get the rows their content needs (the
+    /// busiest first to shrink when space is short) and the log gets the rest, at least a
+    /// quarter of the body; without one, fixed proportions.
+    public static func compute(size: TerminalSize, zoomed: Bool, model: ScreenModel? = nil) -> Layout {
         var layout = Layout(kind: .tooSmall, size: size, header: Rect(row: 0, col: 0, height: 0, width: 0),
                             panes: [:], separators: [], log: Rect(row: 0, col: 0, height: 0, width: 0),
                             zoom: nil, footer: Rect(row: 0, col: 0, height: 0, width: 0))
@@ -48,28 +51,63 @@ public struct Layout: Equatable, Sendable {
             layout.zoom = Rect(row: bodyTop, col: 0, height: available, width: cols)
             return layout
         }
-        let minLog = 4
         let functions = KernelFunction.allCases
+        let minLog = max(4, available / 4)
         if layout.kind == .wide {
-            let paneHeight = min(max(available * 11 / 20 / 2, 4), 14, (available - minLog) / 2)
             let left = (cols - 1) / 2
-            for (i, f) in functions.enumerated() {
-                let r = bodyTop + (i / 2) * paneHeight
-                let c = i % 2 == 0 ? 0 : left + 1
-                layout.panes[f] = Rect(row: r, col: c, height: paneHeight, width: i % 2 == 0 ? left : cols - left - 1)
+            let widths = [left, cols - left - 1]
+            // Two rows of two panes; a row is as tall as its taller pane needs.
+            var needs: [Int] = [], mins: [Int] = []
+            for row in 0..<2 {
+                let pair = functions[(row * 2)..<(row * 2 + 2)]
+                needs.append(pair.enumerated().map { need(model, $0.element, width: widths[$0.offset]) }.max()!)
+                mins.append(pair.map { minimumHeight(model, $0) }.max()!)
             }
-            layout.separators = [Rect(row: bodyTop, col: left, height: 2 * paneHeight, width: 1)]
-            let logTop = bodyTop + 2 * paneHeight
+            let heights = allocate(needs: needs, mins: mins, budget: available - minLog)
+            var r = bodyTop
+            for (i, f) in functions.enumerated() {
+                if i == 2 { r += heights[0] }
+                layout.panes[f] = Rect(row: r, col: i % 2 == 0 ? 0 : left + 1, height: heights[i / 2], width: widths[i % 2])
+            }
+            let panesHeight = heights.reduce(0, +)
+            layout.separators = [Rect(row: bodyTop, col: left, height: panesHeight, width: 1)]
+            let logTop = bodyTop + panesHeight
             layout.log = Rect(row: logTop, col: 0, height: size.rows - 1 - logTop, width: cols)
         } else {
-            let n = functions.count
-            let paneHeight = min(max(available * 7 / 10 / n, 4), 10, (available - minLog) / n)
+            let needs = functions.map { need(model, $0, width: cols) }
+            let heights = allocate(needs: needs, mins: functions.map { minimumHeight(model, $0) }, budget: available - minLog)
+            var r = bodyTop
             for (i, f) in functions.enumerated() {
-                layout.panes[f] = Rect(row: bodyTop + i * paneHeight, col: 0, height: paneHeight, width: cols)
+                layout.panes[f] = Rect(row: r, col: 0, height: heights[i], width: cols)
+                r += heights[i]
             }
-            let logTop = bodyTop + n * paneHeight
-            layout.log = Rect(row: logTop, col: 0, height: size.rows - 1 - logTop, width: cols)
+            layout.log = Rect(row: r, col: 0, height: size.rows - 1 - r, width: cols)
         }
         return layout
+    }
+
+    /// Rows a pane wants: its title rule, the sparkline, one row per return value (at least
+    /// two); for an unavailable function, the rule and its wrapped reason. Fixed without a model.
+    static func need(_ model: ScreenModel?, _ f: KernelFunction, width: Int) -> Int {
+        guard let model else { return 8 }
+        guard let pane = model.pane(f) else { return 2 }
+        if pane.status.isAttached { return 2 + max(2, pane.histogram.count) }
+        return 1 + Painter.unavailableLines(pane.status, width: width - 2).count
+    }
+
+    static func minimumHeight(_ model: ScreenModel?, _ f: KernelFunction) -> Int {
+        guard let pane = model?.pane(f) else { return 4 }
+        return pane.status.isAttached ? 4 : 3
+    }
+
+    /// Heights no smaller than `mins`, as close to `needs` as `budget` allows: the tallest
+    /// gives up a row until the sum fits.
+    static func allocate(needs: [Int], mins: [Int], budget: Int) -> [Int] {
+        var h = zip(needs, mins).map { max($0, $1) }
+        while h.reduce(0, +) > budget {
+            guard let i = h.indices.filter({ h[$0] > mins[$0] }).max(by: { h[$0] < h[$1] }) else { break }
+            h[i] -= 1
+        }
+        return h
     }
 }

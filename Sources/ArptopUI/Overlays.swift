@@ -51,14 +51,14 @@ extension Painter {
         }
     }
 
-    mutating func picker(_ picker: PickerState, interfaces: [InterfaceCount], filter: InterfaceFilter) {
+    mutating func picker(_ picker: PickerState, interfaces: [InterfaceCalls], filter: InterfaceFilter) {
         let rows = picker.rows(in: interfaces)
-        let ambiguous = InterfaceCount.ambiguousNames(interfaces)
+        let ambiguous = InterfaceCalls.ambiguousNames(interfaces)
         let labels = rows.map { $0.label(ambiguous: ambiguous) }
         let countW = max(5, rows.map { Format.count($0.count).count }.max() ?? 5)
         let hint = "space toggle \(glyphs.separator) a all \(glyphs.separator) Enter apply \(glyphs.separator) Esc cancel"
         let width = max(hint.terminalWidth + 4, 4 + 4 + (labels.map(\.terminalWidth).max() ?? 10) + 2 + countW + 2, 44)
-        let height = 5 + max(1, rows.count)
+        let height = 4 + max(1, rows.count)
         let rect = centred(width: min(width, 72), height: height)
         let selected = picker.selection.count
         box(rect, style: Style(.focus, bold: true), title: [Segment(" Interfaces ", Style(.title, bold: true))],

@@ -16,6 +16,8 @@ extension Painter {
                 title.append(Segment(" \(mech) ", Style(.muted)))
                 info = [Segment(" "), Segment(Format.count(pane.totalCalls), Style(.normal, bold: true)), Segment(" calls  ", Style(.muted)),
                         Segment(Format.rate(pane.ratePerSecond), Style(.normal, bold: true)), Segment("/s ", Style(.muted))]
+            } else if pane.status.reason?.isEmpty ?? true {
+                title.append(Segment(" not attached yet ", Style(.muted)))
             } else {
                 title.append(Segment(" unavailable ", Style(.warning, bold: true)))
             }
@@ -36,13 +38,18 @@ extension Painter {
         histogram(pane.histogram, rect: bars, maxLabelWidth: 22)
     }
 
+    /// Why a function is not probed, wrapped to `width`, then what that means.
+    static func unavailableLines(_ status: ProbeStatus, width: Int) -> [String] {
+        guard let reason = status.reason, !reason.isEmpty else { return ["waiting for the probe to attach"] }
+        return Format.wrap("not attached: \(reason)", width: width) + ["no counts are collected for this function"]
+    }
+
     mutating func unavailable(_ status: ProbeStatus, rect: Rect) {
-        let reason = status.reason.flatMap { $0.isEmpty ? nil : $0 } ?? "no attach mechanism worked"
-        var lines = Format.wrap("not attached: \(reason)", width: rect.width)
-        lines.append("no counts are collected for this function")
+        let lines = Self.unavailableLines(status, width: rect.width)
+        let waiting = status.reason?.isEmpty ?? true
         for (i, line) in lines.prefix(rect.height).enumerated() {
             text(line, row: rect.row + i, col: rect.col, width: rect.width,
-                 style: i < lines.count - 1 ? Style(.warning) : Style(.muted))
+                 style: i < lines.count - 1 || waiting ? Style(waiting ? .muted : .warning) : Style(.muted))
         }
     }
 
@@ -141,17 +148,21 @@ extension Painter {
                      Segment("   (last \(values.count) s)", Style(.muted))]
         segments(stats, row: r, col: body.col, limit: body.right)
         r += 2
-        // A chart four rows tall.
-        let chartRows = min(4, max(0, body.bottom - r - 6))
+        // A chart 4 to 8 rows tall: what the lists below leave.
+        let ifaceCount = pane.interfaces.count
+        let listNeed = body.width >= 120
+            ? max(pane.histogram.count, ifaceCount) + 1
+            : pane.histogram.count + ifaceCount + 3
+        let spare = body.bottom - r - 1 - listNeed
+        let chartRows = max(0, min(8, max(min(4, body.bottom - r - 6), spare)))
         if chartRows > 0 {
             chart(values, peak: peak, rect: Rect(row: r, col: body.col, height: chartRows, width: body.width))
             r += chartRows + 1
         }
         // Histogram and interfaces: side by side when wide, else stacked.
         let remaining = Rect(row: r, col: body.col, height: body.bottom - r, width: body.width)
-        let ambiguous = InterfaceCount.ambiguousNames(model.interfaces)
+        let ambiguous = InterfaceCalls.ambiguousNames(model.interfaces)
         let ifaces = pane.interfaces.sorted { ($0.count, $1.name) > ($1.count, $0.name) }
-        let ifaceBars = ifaces.map { HistogramBar(label: $0.label(ambiguous: ambiguous), count: $0.count, isError: false) }
         let left: Rect, right: Rect
         if remaining.width >= 120 {
             let lw = (remaining.width - 2) / 2
@@ -169,7 +180,43 @@ extension Painter {
         if ifaces.isEmpty {
             text("no calls yet", row: right.row + 1, col: right.col + 2, width: right.width - 2, style: Style(.muted))
         } else {
-            histogram(ifaceBars, rect: Rect(row: right.row + 1, col: right.col, height: right.height - 1, width: right.width), maxLabelWidth: 32)
+            interfaceTable(ifaces, ambiguous: ambiguous, rect: Rect(row: right.row + 1, col: right.col, height: right.height - 1, width: right.width))
+        }
+    }
+
+    /// Per-interface rows: `! name  ████   count  share  errors`, busiest first; the rest
+    /// summed into an "other" row.
+    mutating func interfaceTable(_ ifaces: [InterfaceCalls], ambiguous: Set<String>, rect: Rect) {
+        guard rect.height > 0 else { return }
+        let total = ifaces.reduce(UInt64(0)) { $0 + $1.count }
+        var rows = ifaces.map { (label: $0.label(ambiguous: ambiguous), count: $0.count, errors: $0.errors) }
+        if rows.count > rect.height {
+            let rest = rows.dropFirst(rect.height - 1)
+            rows = Array(rows.prefix(rect.height - 1))
+            rows.append((label: "other (\(rest.count) interfaces)", count: rest.reduce(0) { $0 + $1.count }, errors: rest.reduce(0) { $0 + $1.errors }))
+        }
+        let labelW = min(max(5, rows.map(\.label.terminalWidth).max() ?? 0), 32, max(5, rect.width / 3))
+        let countW = rows.map { Format.count($0.count).count }.max() ?? 1
+        let errorTexts = rows.map { $0.errors > 0 ? "\(Format.count($0.errors)) error\($0.errors == 1 ? "" : "s")" : "" }
+        let errW = errorTexts.map(\.count).max() ?? 0
+        let barW = rect.width - (2 + labelW + 1 + 1 + countW + 1 + 6 + (errW > 0 ? 2 + errW : 0))
+        for (i, r) in rows.enumerated() {
+            let row = rect.row + i
+            var c = rect.col
+            if r.errors > 0 { grid.put(String(glyphs.errorMarker), row: row, col: c, style: Style(.error, bold: true)) }
+            c += 2
+            grid.put(Format.pad(r.label, width: labelW, ellipsis: ellipsis), row: row, col: c)
+            c += labelW + 1
+            let share = total == 0 ? 0 : Double(r.count) / Double(total)
+            if barW >= 3 {
+                grid.put(glyphs.bar(share, width: barW), row: row, col: c, style: Style(.spark))
+                c += barW + 1
+            }
+            grid.put(Format.pad(Format.count(r.count), width: countW, ellipsis: ellipsis, alignRight: true), row: row, col: c)
+            c += countW + 1
+            grid.put(Format.pad(Format.percent(share), width: 6, ellipsis: ellipsis, alignRight: true), row: row, col: c, style: Style(.muted))
+            c += 6 + 2
+            if !errorTexts[i].isEmpty { text(errorTexts[i], row: row, col: c, width: rect.right - c, style: Style(.error)) }
         }
     }
 
@@ -185,22 +232,26 @@ extension Painter {
         let top = Format.rate(peak) + "/s"
         text(Format.pad(top, width: axisW - 1, ellipsis: ellipsis, alignRight: true), row: rect.row, col: rect.col, width: axisW - 1, style: Style(.muted))
         text(Format.pad("0/s", width: axisW - 1, ellipsis: ellipsis, alignRight: true), row: rect.bottom - 1, col: rect.col, width: axisW - 1, style: Style(.muted))
-        let shown = values.suffix(min(60, rect.width - axisW))
+        let perSample = max(1, min(3, (rect.width - axisW) / 60))
+        let shown = values.suffix(min(60, (rect.width - axisW) / perSample))
         let levels = glyphs.sparkLevels.count - 1
         for (i, v) in shown.enumerated() {
-            let col = rect.col + axisW + i
-            // Height in sub-cells: `levels` steps per row.
-            let h = peak > 0 && v > 0 ? max(1, Int((v / peak * Double(rect.height * levels)).rounded())) : 0
-            for rowFromBottom in 0..<rect.height {
-                let filled = h - rowFromBottom * levels
-                let row = rect.bottom - 1 - rowFromBottom
-                if filled >= levels {
-                    grid.put(String(glyphs.sparkLevels[levels]), row: row, col: col, style: Style(.spark))
-                } else if filled > 0 {
-                    grid.put(String(glyphs.sparkLevels[filled]), row: row, col: col, style: Style(.spark))
-                } else if rowFromBottom == 0 {
-                    grid.put(String(glyphs.sparkLevels[0]), row: row, col: col, style: Style(.muted))
-                }
+            for k in 0..<perSample { chartColumn(v, peak: peak, col: rect.col + axisW + i * perSample + k, rect: rect, levels: levels) }
+        }
+    }
+
+    private mutating func chartColumn(_ v: Double, peak: Double, col: Int, rect: Rect, levels: Int) {
+        // Height in sub-cells: `levels` steps per row.
+        let h = peak > 0 && v > 0 ? max(1, Int((v / peak * Double(rect.height * levels)).rounded())) : 0
+        for rowFromBottom in 0..<rect.height {
+            let filled = h - rowFromBottom * levels
+            let row = rect.bottom - 1 - rowFromBottom
+            if filled >= levels {
+                grid.put(String(glyphs.sparkLevels[levels]), row: row, col: col, style: Style(.spark))
+            } else if filled > 0 {
+                grid.put(String(glyphs.sparkLevels[filled]), row: row, col: col, style: Style(.spark))
+            } else if rowFromBottom == 0 {
+                grid.put(String(glyphs.sparkLevels[0]), row: row, col: col, style: Style(.muted))
             }
         }
     }

@@ -10,7 +10,7 @@ public enum Renderer {
     /// Render `model` with `state`'s focus, zoom, overlays, scrolling and search at `size`.
     public static func render(model: ScreenModel, state: UIState, size: TerminalSize, glyphs: Glyphs) -> CellGrid {
         var p = Painter(size: size, glyphs: glyphs)
-        let layout = Layout.compute(size: size, zoomed: state.isZoomed)
+        let layout = Layout.compute(size: size, zoomed: state.isZoomed, model: model)
         guard layout.kind != .tooSmall else {
             p.tooSmall(size)
             return p.grid
@@ -24,9 +24,17 @@ public enum Renderer {
                 p.pane(model.pane(f), function: f, focused: f == state.focus, compactNames: layout.kind == .narrow, rect: rect)
             }
             for s in layout.separators {
-                for r in s.row..<s.bottom { p.grid.put(String(glyphs.vertical), row: r, col: s.col, style: Style(.border)) }
+                // Rule rows cross the separator: ┬ at the top, ┼ between pane rows, ┴ on the log's rule.
+                let ruleRows = Set(layout.panes.values.filter { $0.col == 0 }.map(\.row))
+                for r in s.row..<s.bottom {
+                    let ch = ruleRows.contains(r) ? (r == s.row ? glyphs.teeDown : glyphs.cross) : glyphs.vertical
+                    p.grid.put(String(ch), row: r, col: s.col, style: Style(.border))
+                }
             }
             p.log(model.log, state: state, wide: layout.kind == .wide, rect: layout.log)
+            for s in layout.separators where s.bottom == layout.log.row {
+                p.grid.put(String(glyphs.teeUp), row: s.bottom, col: s.col, style: Style(.border))
+            }
         }
         p.footer(model, state: state, rect: layout.footer)
         switch state.overlay {
@@ -61,12 +69,12 @@ extension ProbeStatus {
 
 extension InterfaceFilter {
     /// "all", "eth0, veth1", "3 interfaces".
-    func summary(_ interfaces: [InterfaceCount], maxWidth: Int) -> String {
+    func summary(_ interfaces: [InterfaceCalls], maxWidth: Int) -> String {
         switch self {
         case .all: return "all"
         case .names(let names): return Self.list(names.sorted(), maxWidth: maxWidth)
         case .interfaces(let ids):
-            let ambiguous = InterfaceCount.ambiguousNames(interfaces)
+            let ambiguous = InterfaceCalls.ambiguousNames(interfaces)
             let known = interfaces.filter { ids.contains($0.id) }.map { $0.label(ambiguous: ambiguous) }.sorted()
             let unknown = ids.count - known.count
             return Self.list(known + (unknown > 0 ? ["\(unknown) gone"] : []), maxWidth: maxWidth)
@@ -85,9 +93,19 @@ extension Painter {
 
     mutating func tooSmall(_ size: TerminalSize) {
         let m = Layout.minimum
-        let message = "Terminal too small: \(size.cols)\(glyphs.times)\(size.rows), arptop needs at least "
-            + "\(m.cols)\(glyphs.times)\(m.rows) \(glyphs.dash) enlarge the terminal"
-        let lines = Format.wrap(message, width: max(1, size.cols - 2))
+        // Wrapped by phrase, then by word when a phrase alone is too wide.
+        let phrases = ["Terminal too small: \(size.cols)\(glyphs.times)\(size.rows),",
+                       "arptop needs at least \(m.cols)\(glyphs.times)\(m.rows)",
+                       "\(glyphs.dash) enlarge the terminal"]
+        let width = max(1, size.cols - 2)
+        var lines: [String] = []
+        for phrase in phrases {
+            if let last = lines.last, last.terminalWidth + 1 + phrase.terminalWidth <= width {
+                lines[lines.count - 1] = last + " " + phrase
+            } else {
+                lines += Format.wrap(phrase, width: width)
+            }
+        }
         let top = max(0, (size.rows - lines.count) / 2)
         for (i, line) in lines.enumerated() where top + i < size.rows {
             let col = max(0, (size.cols - line.terminalWidth) / 2)

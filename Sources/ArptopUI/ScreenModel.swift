@@ -10,21 +10,21 @@ public struct ScreenModel: Sendable, Equatable {
     public var panes: [PaneModel]
     public var log: LogModel
     /// Every interface seen, with its total calls across the four functions (not filtered).
-    public var interfaces: [InterfaceCount]
+    public var interfaces: [InterfaceCalls]
 
-    public init(header: HeaderInfo, panes: [PaneModel], log: LogModel, interfaces: [InterfaceCount]) {
+    public init(header: HeaderInfo, panes: [PaneModel], log: LogModel, interfaces: [InterfaceCalls]) {
         self.header = header
         self.panes = panes
         self.log = log
         self.interfaces = interfaces
     }
 
-    /// A model with nothing counted yet.
+    /// A model with nothing counted yet and no probe attached yet (reason nil: "waiting").
     public static func empty(host: String = "", kernelRelease: String = "") -> ScreenModel {
         ScreenModel(
             header: HeaderInfo(host: host, kernelRelease: kernelRelease),
             panes: KernelFunction.allCases.map {
-                PaneModel(function: $0, status: ProbeStatus(function: $0, mechanism: nil, target: nil, reason: "not attached yet"))
+                PaneModel(function: $0, status: ProbeStatus(function: $0, mechanism: nil, target: nil, reason: nil))
             },
             log: LogModel(), interfaces: []
         )
@@ -40,7 +40,7 @@ public struct ScreenModel: Sendable, Equatable {
         m.header.eventsPerSecond = 0
         m.panes = panes.map { PaneModel(function: $0.function, status: $0.status) }
         m.log = LogModel()
-        m.interfaces = interfaces.map { InterfaceCount(id: $0.id, name: $0.name, count: 0) }
+        m.interfaces = interfaces.map { InterfaceCalls(id: $0.id, name: $0.name, count: 0) }
         return m
     }
 }
@@ -80,10 +80,10 @@ public struct PaneModel: Sendable, Equatable {
     /// into an "other" row when space runs out).
     public var histogram: [HistogramBar]
     /// Calls per interface (shown when the pane is zoomed).
-    public var interfaces: [InterfaceCount]
+    public var interfaces: [InterfaceCalls]
 
     public init(function: KernelFunction, status: ProbeStatus, totalCalls: UInt64 = 0, ratePerSecond: Double = 0,
-                sparkline: [Double] = [], histogram: [HistogramBar] = [], interfaces: [InterfaceCount] = []) {
+                sparkline: [Double] = [], histogram: [HistogramBar] = [], interfaces: [InterfaceCalls] = []) {
         self.function = function
         self.status = status
         self.totalCalls = totalCalls
@@ -111,15 +111,19 @@ public struct HistogramBar: Sendable, Equatable {
 }
 
 /// Calls seen on one interface. Names may repeat across network namespaces.
-public struct InterfaceCount: Sendable, Equatable {
+public struct InterfaceCalls: Sendable, Equatable {
     public var id: InterfaceID
+    /// The interface's latest known name; empty when unknown.
     public var name: String
     public var count: UInt64
+    /// Calls that returned an error.
+    public var errors: UInt64
 
-    public init(id: InterfaceID, name: String, count: UInt64) {
+    public init(id: InterfaceID, name: String, count: UInt64, errors: UInt64 = 0) {
         self.id = id
         self.name = name
         self.count = count
+        self.errors = errors
     }
 }
 
@@ -171,23 +175,4 @@ public struct LogLine: Sendable, Equatable {
     public var searchText: String {
         "\(time) \(cpu) \(interface) \(function.name) \(details) \(returnName)"
     }
-}
-
-/// Which interfaces the counts and the log are restricted to.
-public enum InterfaceFilter: Sendable, Equatable {
-    case all
-    /// Interfaces chosen in the picker (exact: netns + ifindex).
-    case interfaces(Set<InterfaceID>)
-    /// Names given on the command line (`-i eth3`): that name in any namespace.
-    case names(Set<String>)
-
-    public func matches(_ id: InterfaceID, name: String) -> Bool {
-        switch self {
-        case .all: true
-        case .interfaces(let ids): ids.contains(id)
-        case .names(let names): names.contains(name)
-        }
-    }
-
-    public var isAll: Bool { self == .all }
 }

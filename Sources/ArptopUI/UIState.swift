@@ -50,7 +50,7 @@ public struct UIState: Sendable {
         let now = live.header.totalEvents, then = frozen.header.totalEvents
         return now > then ? now - then : 0
     }
-    public var layout: Layout { Layout.compute(size: size, zoomed: isZoomed) }
+    public var layout: Layout { Layout.compute(size: size, zoomed: isZoomed, model: displayedModel) }
     /// The search text to highlight: what is being typed, else the confirmed query.
     public var highlightQuery: String {
         if case .search(let draft) = overlay { return draft }
@@ -59,7 +59,6 @@ public struct UIState: Sendable {
 
     /// Index range (into `displayedModel.log.lines`) of the log lines visible in `viewport` rows.
     public func visibleLogRange(viewport: Int) -> Range<Int> {
-        let lines = displayedModel.log.lines
         guard viewport > 0, let bottom = logBottomIndex(viewport: viewport) else { return 0..<0 }
         return max(0, bottom - viewport + 1)..<(bottom + 1)
     }
@@ -71,7 +70,7 @@ public struct UIState: Sendable {
         return displayedModel.log.lines.filter { $0.searchText.containsIgnoringCase(q) }.map(\.sequence)
     }
 
-    private var viewport: Int { Layout.compute(size: size, zoomed: false).logViewportHeight }
+    private var viewport: Int { Layout.compute(size: size, zoomed: false, model: displayedModel).logViewportHeight }
 
     private func logBottomIndex(viewport: Int) -> Int? {
         let lines = displayedModel.log.lines
@@ -150,11 +149,9 @@ public struct UIState: Sendable {
         case .pageUp: return isZoomed ? .ignored : scroll(by: -max(1, viewport - 1))
         case .pageDown: return isZoomed ? .ignored : scroll(by: max(1, viewport - 1))
         case .home:
-            guard !isZoomed, let first = displayedModel.log.lines.first else { return .ignored }
             let lines = displayedModel.log.lines
-            if lines.count <= viewport { return .ignored }
-            logAnchor = lines[min(lines.count - 1, max(0, viewport - 1))].sequence
-            _ = first
+            guard !isZoomed, viewport > 0, lines.count > viewport else { return .ignored }
+            logAnchor = lines[viewport - 1].sequence
             return .redraw
         case .end:
             guard !isZoomed else { return .ignored }
@@ -195,7 +192,7 @@ public struct UIState: Sendable {
     private mutating func scroll(by delta: Int) -> HandlerResult {
         let lines = displayedModel.log.lines
         let vp = viewport
-        guard let bottom = logBottomIndex(viewport: vp), lines.count > vp else { return .ignored }
+        guard vp > 0, let bottom = logBottomIndex(viewport: vp), lines.count > vp else { return .ignored }
         let minBottom = vp - 1
         let newBottom = min(lines.count - 1, max(minBottom, bottom + delta))
         if newBottom == lines.count - 1 && delta > 0 {
@@ -213,8 +210,8 @@ public struct UIState: Sendable {
     private mutating func jumpToMatch(older: Bool) -> HandlerResult {
         let lines = displayedModel.log.lines
         let matches = lines.indices.filter { lines[$0].searchText.containsIgnoringCase(searchQuery) }
-        guard !searchQuery.isEmpty, !matches.isEmpty else { return .ignored }
         let vp = viewport
+        guard !searchQuery.isEmpty, !matches.isEmpty, vp > 0 else { return .ignored }
         let bottom = logBottomIndex(viewport: vp) ?? 0
         let from: Int
         if let cur = currentMatch, case let i = lowerBound(cur), i < lines.count, lines[i].sequence == cur {
@@ -239,6 +236,7 @@ public struct UIState: Sendable {
     }
 
     private mutating func handleHelp(_ key: Key) -> HandlerResult {
+        if key == .character("q") { return .quit }
         overlay = nil
         return .redraw
     }
@@ -329,14 +327,14 @@ public struct PickerState: Equatable, Sendable {
     /// The selection when the picker opened: Enter without a change keeps the old filter.
     public let initialSelection: Set<InterfaceID>
 
-    public init(interfaces: [InterfaceCount], filter: InterfaceFilter) {
+    public init(interfaces: [InterfaceCalls], filter: InterfaceFilter) {
         let ids = interfaces.filter { filter.matches($0.id, name: $0.name) }.map(\.id)
         selection = Set(ids)
         initialSelection = selection
     }
 
     /// The interfaces listed: those matching the typed text (name or netns), busiest first.
-    public func rows(in interfaces: [InterfaceCount]) -> [InterfaceCount] {
+    public func rows(in interfaces: [InterfaceCalls]) -> [InterfaceCalls] {
         interfaces
             .filter { $0.name.containsIgnoringCase(filterText) || String($0.id.netns).contains(filterText) }
             .sorted { ($0.count, $1.name, $1.id) > ($1.count, $0.name, $0.id) }
@@ -347,9 +345,9 @@ public struct PickerState: Equatable, Sendable {
     }
 }
 
-extension InterfaceCount {
+extension InterfaceCalls {
     /// Names seen in more than one network namespace: those need the netns shown.
-    static func ambiguousNames(_ interfaces: [InterfaceCount]) -> Set<String> {
+    static func ambiguousNames(_ interfaces: [InterfaceCalls]) -> Set<String> {
         var seen: [String: Set<UInt32>] = [:]
         for i in interfaces { seen[i.name, default: []].insert(i.id.netns) }
         return Set(seen.filter { $0.value.count > 1 }.keys)

@@ -1,0 +1,158 @@
+import ArptopCore
+import Testing
+@testable import ArptopUI
+
+@Suite("Screen snapshots")
+struct GoldenTests {
+    static let wide = TerminalSize(rows: 48, cols: 160)
+    static let narrow = TerminalSize(rows: 40, cols: 80)
+
+    @Test func wide160x48() throws {
+        let state = Fixtures.state(Self.wide)
+        try Snapshot.assert(Renderer.render(state, glyphs: .unicode), named: "wide-160x48")
+    }
+
+    @Test func narrow80x40() throws {
+        let state = Fixtures.state(Self.narrow)
+        try Snapshot.assert(Renderer.render(state, glyphs: .unicode), named: "narrow-80x40")
+    }
+
+    @Test func minimum80x24() throws {
+        let state = Fixtures.state(TerminalSize(rows: 24, cols: 80))
+        try Snapshot.assert(Renderer.render(state, glyphs: .unicode), named: "minimum-80x24")
+    }
+
+    @Test func tooSmall() throws {
+        let state = Fixtures.state(TerminalSize(rows: 20, cols: 72))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "too-small-72x20")
+        #expect(grid.text.contains("72×20"))
+    }
+
+    @Test func paused() throws {
+        var state = Fixtures.state(Self.wide)
+        #expect(state.handle(.character(" ")) == .redraw)
+        state.update(Fixtures.laterModel())
+        #expect(state.eventsSincePause == 1_234)
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "paused-160x48")
+        #expect(grid.line(0).contains("PAUSED · 1,234 events since pause"))
+        // The frozen screen still shows the old log: its newest line is 2,120, not 2,140.
+        #expect(grid.text.contains(Fixtures.logLines(count: 120).last!.time))
+        #expect(!grid.text.contains(Fixtures.laterModel().log.lines.last!.time))
+    }
+
+    @Test func filtered() throws {
+        var model = Fixtures.model()
+        // What the adapter produces with only `va` selected.
+        model.panes = model.panes.map { pane in
+            var p = pane
+            p.interfaces = p.interfaces.filter { $0.id == Fixtures.va }
+            return p
+        }
+        model.log.lines = model.log.lines.filter { $0.interface == "va" }
+        var state = Fixtures.state(Self.wide, model: model)
+        _ = state.handle(.character("i"))
+        _ = state.handle(.character("a"))  // select all
+        _ = state.handle(.character("a"))  // filter text is empty: still "all"
+        _ = state.handle(.escape)
+        _ = state.handle(.character("i"))
+        for _ in 0..<5 { _ = state.handle(.character(" ")); _ = state.handle(.down) }  // untick everything…
+        _ = state.handle(.home)
+        _ = state.handle(.character(" "))  // …then tick the busiest (va)
+        #expect(state.handle(.enter) == .command(.setInterfaceFilter(.interfaces([Fixtures.va]))))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "filtered-160x48")
+        #expect(grid.line(1).contains("interfaces va"))
+    }
+
+    @Test func helpOverlay() throws {
+        var state = Fixtures.state(Self.wide)
+        _ = state.handle(.character("?"))
+        try Snapshot.assert(Renderer.render(state, glyphs: .unicode), named: "help-160x48")
+    }
+
+    @Test func helpOverlayAtMinimumSize() throws {
+        var state = Fixtures.state(TerminalSize(rows: 24, cols: 80))
+        _ = state.handle(.function(1))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "help-80x24")
+        for entry in KeyHelp.entries { #expect(grid.text.contains(entry.keys), "help lists \(entry.keys)") }
+    }
+
+    @Test func pickerOverlay() throws {
+        var state = Fixtures.state(Self.wide)
+        _ = state.handle(.character("i"))
+        _ = state.handle(.down)
+        _ = state.handle(.character(" "))
+        try Snapshot.assert(Renderer.render(state, glyphs: .unicode), named: "picker-160x48")
+    }
+
+    @Test func pickerTypeToFilter() throws {
+        var state = Fixtures.state(Self.narrow)
+        _ = state.handle(.character("i"))
+        for ch in "eth" { _ = state.handle(.character(ch)) }
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "picker-filtered-80x40")
+        #expect(grid.text.contains("eth0 (netns 4026531840)"))
+        #expect(grid.text.contains("eth0 (netns 4026532281)"))
+        #expect(!grid.text.contains("[x] lo"))
+    }
+
+    @Test func zoomedPane() throws {
+        var state = Fixtures.state(Self.wide)
+        _ = state.handle(.character("3"))
+        _ = state.handle(.enter)
+        try Snapshot.assert(Renderer.render(state, glyphs: .unicode), named: "zoom-fib_lookup-160x48")
+    }
+
+    @Test func zoomedPaneNarrow() throws {
+        var state = Fixtures.state(Self.narrow)
+        _ = state.handle(.character("4"))
+        _ = state.handle(.enter)
+        try Snapshot.assert(Renderer.render(state, glyphs: .unicode), named: "zoom-fib_validate_source-80x40")
+    }
+
+    @Test func zoomedUnavailablePane() throws {
+        var state = Fixtures.state(Self.narrow)
+        _ = state.handle(.character("2"))
+        _ = state.handle(.enter)
+        let grid = Renderer.render(state, glyphs: .unicode)
+        #expect(grid.text.contains("not attached: fentry: EPERM; kprobe: kernel has no kprobe support"))
+    }
+
+    @Test func asciiFallback() throws {
+        let state = Fixtures.state(Self.wide)
+        let grid = Renderer.render(state, glyphs: .ascii)
+        try Snapshot.assert(grid, named: "ascii-160x48")
+        let allASCII = grid.text.unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(allASCII)
+    }
+
+    @Test func asciiNarrowZoom() throws {
+        var state = Fixtures.state(Self.narrow)
+        _ = state.handle(.character("3"))
+        _ = state.handle(.enter)
+        let grid = Renderer.render(state, glyphs: .ascii)
+        try Snapshot.assert(grid, named: "ascii-zoom-80x40")
+        let allASCII = grid.text.unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(allASCII)
+    }
+
+    @Test func searchScrolledBack() throws {
+        var state = Fixtures.state(Self.wide)
+        _ = state.handle(.character("/"))
+        for ch in "exdev" { _ = state.handle(.character(ch)) }
+        _ = state.handle(.enter)
+        for _ in 0..<8 { _ = state.handle(.character("n")) }
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "search-160x48")
+        let following = state.isFollowingLog
+        #expect(!following)
+    }
+
+    @Test func emptyModel() throws {
+        let state = UIState(model: .empty(host: "vm-arp-01", kernelRelease: "6.18.0"), size: Self.narrow)
+        try Snapshot.assert(Renderer.render(state, glyphs: .unicode), named: "empty-80x40")
+    }
+}
