@@ -541,3 +541,16 @@ extension RecordedNaming {
         if let name = row.routeTypeName { learn(routeTypeName: name, for: row.routeType) }
     }
 }
+
+extension SummaryRecord {
+    /// The summary of one snapshot (counts since attach) through `filter`; see `Aggregator.summary`.
+    public init(
+        probes: [ProbeStatus], snapshot: AggregateSnapshot, naming: any ReturnValueNaming,
+        filter: InterfaceFilter = .all, eventsLogged: UInt64? = nil
+    ) {
+        var aggregator = Aggregator(naming: naming)
+        aggregator.interfaceFilter = filter
+        aggregator.ingest(snapshot)
+        self = aggregator.summary(probes: probes, eventsLogged: eventsLogged)
+    }
+}

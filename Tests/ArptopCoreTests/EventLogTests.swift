@@ -1,0 +1,120 @@
+import Testing
+@testable import ArptopCore
+
+@Suite("Event log")
+struct EventLogTests {
+    func event(_ n: UInt64, on ifname: String = "va") -> ProbeEvent {
+        ProbeEvent(timestampNs: n, function: .arpProcess, cpu: 0, interface: va, ifname: ifname, ret: 0)
+    }
+
+    @Test func defaultCapacity() {
+        #expect(EventLog().capacity == 10_000)
+    }
+
+    @Test(arguments: [1, 3, 100])
+    func keepsTheNewestAndCountsEvictions(capacity: Int) {
+        var log = EventLog(capacity: capacity)
+        log.append(contentsOf: (0..<250).map { event($0) })
+        #expect(log.count == capacity)
+        #expect(log.received == 250)
+        #expect(log.evicted == UInt64(250 - capacity))
+        #expect(log.events.map(\.timestampNs) == Array(UInt64(250 - capacity)..<250))
+    }
+
+    @Test func staysWithinCapacityUnderAFlood() {
+        var log = EventLog(capacity: 1_000)
+        for n in 0..<100_000 { log.append(event(UInt64(n))) }
+        #expect(log.count == 1_000)
+        #expect(log.evicted == 99_000)
+    }
+
+    @Test func recentIsNewestLimitedOldestFirstWithSequenceNumbers() {
+        var log = EventLog(capacity: 3)
+        log.append(contentsOf: (0..<5).map { event($0) })
+        let recent = log.recent(2)
+        #expect(recent.map(\.sequence) == [3, 4])
+        #expect(recent.map(\.event.timestampNs) == [3, 4])
+        #expect(log.recent(10).map(\.sequence) == [2, 3, 4])
+    }
+
+    @Test func recentFiltersByInterface() {
+        var log = EventLog(capacity: 10)
+        for n in 0..<8 { log.append(event(UInt64(n), on: n % 2 == 0 ? "va" : "vb")) }
+        let vb = log.recent(3, filter: .names(["vb"]))
+        #expect(vb.map(\.event.timestampNs) == [3, 5, 7])
+        #expect(vb.map(\.sequence) == [3, 5, 7])
+        #expect(log.recent(100, filter: .interfaces([va])).count == 8)
+        #expect(log.recent(100, filter: .names(["nope"])).isEmpty)
+    }
+
+    @Test func clearForgetsEventsButNotSequence() {
+        var log = EventLog(capacity: 4)
+        log.append(contentsOf: (0..<6).map { event($0) })
+        log.clear()
+        #expect(log.count == 0)
+        #expect(log.receivedSinceClear == 0)
+        #expect(log.received == 6)
+        log.append(event(6))
+        #expect(log.recent(5).map(\.sequence) == [6])
+        #expect(log.receivedSinceClear == 1)
+    }
+
+    // MARK: descriptions
+
+    @Test(arguments: [
+        (SampleEvents.arpRequest, "request who-has 10.77.0.1 tell 10.77.0.2 (aa:bb:cc:0d:ee:01)"),
+        (SampleEvents.arpReply, "reply 10.77.0.1 is-at aa:bb:cc:0d:ee:01 no_addr rp_filter=1"),
+        (SampleEvents.route, "10.77.0.2 -> 10.77.0.1"),
+        (SampleEvents.fib, "table 255 iif 3 oif 0 10.77.0.2 -> 10.77.0.1 RTN_LOCAL"),
+        (SampleEvents.fibTracepoint, "table 254 iif 3 oif 0 10.77.0.2 -> 10.88.0.9"),
+        (SampleEvents.validate, "src 10.88.0.5 dst 10.77.0.1 oif 0"),
+        (SampleEvents.missingEntry, "(entry not seen: attached mid-call)"),
+    ])
+    func details(event: ProbeEvent, expected: String) {
+        #expect(event.details(naming: TestNaming()) == expected)
+    }
+
+    @Test func otherArpOperationsAndNoInDevice() {
+        var e = SampleEvents.arpRequest
+        e.arpOp = 8
+        e.noInDevice = true
+        #expect(e.details(naming: TestNaming()) == "op 8 10.77.0.2 (aa:bb:cc:0d:ee:01) -> 10.77.0.1 no_in_device")
+    }
+
+    @Test func logLines() {
+        let clock = EventClock(offsetNs: (14 * 3600 + 3 * 60 + 2) * 1_000_000_000)  // 5 s after boot is 14:03:07
+        #expect(SampleEvents.arpRequest.logLine(naming: TestNaming(), clock: clock)
+            == "14:03:07.000123 cpu1 va       arp_process         request who-has 10.77.0.1 tell 10.77.0.2 (aa:bb:cc:0d:ee:01) ret=0")
+        #expect(SampleEvents.validate.logLine(naming: TestNaming(), clock: clock)
+            == "14:03:07.000500 cpu1 vb       fib_validate_source src 10.88.0.5 dst 10.77.0.1 oif 0 ret=EXDEV")
+        var unnamed = SampleEvents.route
+        unnamed.ifname = ""
+        #expect(unnamed.logLine(naming: TestNaming()) == "00:00:05.000300 cpu0 if3      ip_route_input_slow 10.77.0.2 -> 10.77.0.1 ret=EXDEV")
+    }
+
+    @Test(arguments: [
+        (Int64(0), UInt64(0), "00:00:00.000000"),
+        (Int64(0), UInt64(86_399_999_999_000), "23:59:59.999999"),
+        (Int64(0), UInt64(86_400_000_000_000), "00:00:00.000000"),
+        (Int64(-2_000_000_000), UInt64(1_000_000_000), "23:59:59.000000"),
+        (Int64(3_600_000_000_000), UInt64(61_000_001_000), "01:01:01.000001"),
+    ])
+    func timeOfDay(offset: Int64, monotonic: UInt64, expected: String) {
+        #expect(EventClock(offsetNs: offset).timeOfDay(monotonic) == expected)
+    }
+
+    @Test func localClockIsNearNow() {
+        // Only a sanity check: a time of day with the right shape.
+        let text = EventClock.local().timeOfDay(1)
+        #expect(text.count == 15)
+    }
+
+    @Test func macAddresses() {
+        #expect(MAC.format(mac) == "aa:bb:cc:0d:ee:01")
+        #expect(MAC.parse("aa:bb:cc:0d:ee:01") == mac)
+        #expect(MAC.parse("AA:B:cc:0d:ee:01") == [0xaa, 0x0b, 0xcc, 0x0d, 0xee, 0x01])
+        #expect(MAC.parse("aa:bb:cc:0d:ee:") == nil)
+        #expect(MAC.parse("aa:bb:cc:0d:ee:zz") == nil)
+        #expect(MAC.parse("aabbcc0dee01") == nil)
+    }
+}
