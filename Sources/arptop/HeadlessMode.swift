@@ -27,7 +27,7 @@ struct HeadlessMode {
         var eventsLogged: UInt64 = 0
 
         if format == .json {
-            out.line(NDJSON.attached(statuses: session.statuses, host: KernelInfo.hostname(), kernel: KernelInfo.release()))
+            out.line(AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(), probes: session.statuses).jsonLine)
             out.flush()
         } else {
             let what = duration.map { "for \(Self.seconds($0))" } ?? "until Ctrl-C"
@@ -38,7 +38,7 @@ struct HeadlessMode {
             _ = try session.drainEvents { event in
                 guard filter.matches(event) else { return }
                 eventsLogged += 1
-                if format == .json { out.line(NDJSON.event(event, naming: session.naming)) }
+                if format == .json { out.line(EventRecord(event: event, naming: session.naming).jsonLine) }
             }
         }
 
@@ -54,7 +54,7 @@ struct HeadlessMode {
             try drain()
             if format == .json && monotonicNow() >= nextSnapshot {
                 let snap = try session.readAggregates()
-                out.line(NDJSON.snapshot(snap, filter: filter, naming: session.naming))
+                out.line(SnapshotRecord(snapshot: snap, naming: session.naming, filter: filter).jsonLine)
                 nextSnapshot += interval
             }
             out.flush()
@@ -62,12 +62,12 @@ struct HeadlessMode {
 
         try drain()
         let final = try session.readAggregates()
-        let report = SummaryReport(
-            statuses: session.statuses, snapshot: final, filter: filter, naming: session.naming,
+        let report = SummaryRecord(
+            probes: session.statuses, snapshot: final, naming: session.naming, filter: filter,
             eventsLogged: eventsLogged
         )
         if format == .json {
-            out.line(NDJSON.summary(report))
+            out.line(report.jsonLine)
         } else {
             out.line(report.text())
         }

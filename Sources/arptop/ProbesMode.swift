@@ -20,11 +20,11 @@ struct ProbesMode {
         for s in statuses {
             let name = s.function.name.padding(toLength: width, withPad: " ", startingAt: 0)
             if let m = s.mechanism {
-                var line = name + m.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + (s.target ?? "")
+                var line = name + m.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) + (s.target ?? "")
                 if let r = s.reason, !r.isEmpty { line += "  (\(r))" }
                 out += line + "\n"
             } else {
-                out += name + "unavailable".padding(toLength: 12, withPad: " ", startingAt: 0) + (s.reason ?? "") + "\n"
+                out += name + "unavailable".padding(toLength: 13, withPad: " ", startingAt: 0) + (s.reason ?? "") + "\n"
             }
         }
         return out

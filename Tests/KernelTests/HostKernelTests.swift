@@ -38,9 +38,10 @@ struct HostKernelTests {
         try run(["ip", "netns", "add", ns])
         defer { _ = try? run(["ip", "netns", "del", ns]) }
         try run(["ip", "-n", ns, "link", "set", "lo", "up"])
-        try run(["ip", "-n", ns, "link", "add", "hx", "type", "dummy"])
+        try run(["ip", "-n", ns, "link", "add", "hx", "type", "veth", "peer", "name", "hy"])
         try run(["ip", "-n", ns, "addr", "add", "10.66.0.1/24", "dev", "hx"])
         try run(["ip", "-n", ns, "link", "set", "hx", "up"])
+        try run(["ip", "-n", ns, "link", "set", "hy", "up"])
         let inode = try #require(Int(run(["ip", "netns", "exec", ns, "stat", "-Lc", "%i", "/proc/self/ns/net"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
 
         let p = Process()
