@@ -127,12 +127,18 @@ extension Painter {
         left += [sep, Segment("host ", Style(.muted)), Segment(h.host.isEmpty ? "?" : h.host, Style(.title))]
         left += [sep, Segment("kernel ", Style(.muted)), Segment(h.kernelRelease.isEmpty ? "?" : h.kernelRelease, Style(.title))]
         left += [sep, Segment("up ", Style(.muted)), Segment(Format.duration(h.elapsedSeconds))]
+        // Right of row 0: the refresh interval, and the PAUSED banner (which wins the room).
+        let refresh = [Segment("refresh ", Style(.muted)), Segment(Format.interval(state.refreshInterval))]
         var right: [Segment] = []
         if state.isPaused {
             right = [Segment(" PAUSED \(glyphs.separator) \(Format.count(state.eventsSincePause)) events since pause ", Style(.paused, bold: true, reverse: true))]
         }
+        if Painter.width(left) + 2 + Painter.width(refresh) + (right.isEmpty ? 0 : 2) + Painter.width(right) <= rect.width {
+            right = refresh + (right.isEmpty ? [] : [sep]) + right
+        }
         row(rect, row: rect.row, left: left, right: right, rightFirst: true)
 
+        // Row 1: totals, dropped and sampled (never hidden), and the interface filter.
         let log = model.log
         var stats: [Segment] = [
             Segment("events ", Style(.muted)), Segment(Format.count(h.totalEvents), Style(.normal, bold: true)),
@@ -143,11 +149,10 @@ extension Painter {
         stats += [sep, Segment("sampled ", Style(.muted)),
                   Segment(Format.count(log.sampled), log.sampled > 0 ? Style(.warning, bold: true) : Style(.normal))]
         let filterStyle = state.interfaceFilter.isAll ? Style(.normal) : Style(.warning, bold: true)
-        let used = Painter.width(stats) + 2
-        let filterRoom = max(8, rect.width - used - "refresh 10s  interfaces ".count)
+        let label = "interfaces "
+        let filterRoom = max(12, rect.width - Painter.width(stats) - 2 - label.count)
         let right2: [Segment] = [
-            Segment("refresh ", Style(.muted)), Segment(Format.interval(state.refreshInterval)),
-            sep, Segment("interfaces ", Style(.muted)),
+            Segment(label, Style(.muted)),
             Segment(state.interfaceFilter.summary(state.live.interfaces, maxWidth: filterRoom), filterStyle),
         ]
         row(rect, row: rect.row + 1, left: stats, right: right2, rightFirst: false)

@@ -18,14 +18,15 @@ enum Snapshot {
         grid.text + "\n" + separator + "\n" + grid.styleText + "\n"
     }
 
-    /// The golden text for `name`: from the test bundle's copy, else the source tree.
+    /// The golden text for `name`: from the source tree when it is there (so a re-record is
+    /// seen without a rebuild), else from the test bundle's copy.
     static func golden(_ name: String) -> String? {
         let file = "\(name).txt"
-        if let dir = Bundle.module.url(forResource: "Golden", withExtension: nil),
-           let text = try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8) {
+        if let text = try? String(contentsOf: sourceDirectory().appendingPathComponent(file), encoding: .utf8) {
             return text
         }
-        return try? String(contentsOf: sourceDirectory().appendingPathComponent(file), encoding: .utf8)
+        guard let dir = Bundle.module.url(forResource: "Golden", withExtension: nil) else { return nil }
+        return try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
     }
 
     /// Compare `grid` with the golden file `name`, or record it.

@@ -1,0 +1,147 @@
+import ArptopCore
+import Testing
+@testable import ArptopUI
+
+@Suite("Cells, formatting and layout")
+struct RenderingTests {
+    @Test func wideCharactersTakeTwoCellsAndStayWhole() {
+        var g = CellGrid(rows: 1, cols: 6)
+        #expect(g.put("網路ab", row: 0, col: 0) == 6)
+        #expect(g.line(0) == "網路ab")
+        #expect(g[0, 1].isContinuation)
+        // Overwriting the second half of a wide character blanks its first half.
+        g.put("x", row: 0, col: 1)
+        #expect(g.line(0) == " x路ab")
+        // A wide character that does not fit is left out.
+        var h = CellGrid(rows: 1, cols: 3)
+        #expect(h.put("ab網", row: 0, col: 0) == 2)
+        #expect(h.line(0) == "ab ")
+    }
+
+    @Test func controlCharactersAreShownAsQuestionMarks() {
+        var g = CellGrid(rows: 1, cols: 4)
+        g.put("a\u{1B}[", row: 0, col: 0)
+        #expect(g.line(0) == "a?[ ")
+    }
+
+    @Test func formatting() {
+        #expect(Format.count(0) == "0")
+        #expect(Format.count(1_234_567) == "1,234,567")
+        #expect(Format.rate(0) == "0")
+        #expect(Format.rate(41) == "41.0")
+        #expect(Format.rate(0.04) == "0.0")
+        #expect(Format.rate(12_345.6) == "12,346")
+        #expect(Format.percent(0.2149) == "21.5%")
+        #expect(Format.duration(754) == "12:34")
+        #expect(Format.duration(3723) == "1:02:03")
+        #expect(Format.duration(2 * 86400 + 5) == "2d 0:00:05")
+        #expect(Format.interval(0.1) == "0.1s")
+        #expect(Format.interval(10) == "10s")
+        #expect(Format.truncate("fib_validate_source", width: 8, ellipsis: "…") == "fib_val…")
+        #expect(Format.wrap("not attached: fentry: EPERM", width: 14) == ["not attached:", "fentry: EPERM"])
+    }
+
+    @Test func histogramFoldsTheTailIntoOther() {
+        let bars = Fixtures.fibLookup.histogram
+        let all = HistogramRow.rows(bars, maxRows: 10)
+        #expect(all.map(\.label) == ["RTN_LOCAL", "RTN_UNICAST", "RTN_BROADCAST", "RTN_UNREACHABLE", "RTN_MULTICAST", "EAGAIN", "ENETUNREACH"])
+        let four = HistogramRow.rows(bars, maxRows: 4)
+        // The three busiest (successes before errors), then the rest summed.
+        #expect(four.map(\.label) == ["RTN_LOCAL", "RTN_UNICAST", "RTN_BROADCAST", "other (4 values)"])
+        #expect(four[3].count == 644 + 190 + 21 + 1)
+        #expect(four[3].foldsErrors)
+        #expect(four.reduce(0) { $0 + $1.count } == bars.reduce(0) { $0 + $1.count })
+        let errorsKept = HistogramRow.rows(Fixtures.fibValidateSource.histogram, maxRows: 2)
+        #expect(errorsKept.map(\.label) == ["0", "EXDEV"])
+        #expect(errorsKept[1].isError)
+    }
+
+    @Test("layout kind by size", arguments: [
+        (TerminalSize(rows: 24, cols: 80), Layout.Kind.narrow),
+        (TerminalSize(rows: 23, cols: 80), .tooSmall),
+        (TerminalSize(rows: 24, cols: 79), .tooSmall),
+        (TerminalSize(rows: 40, cols: 119), .narrow),
+        (TerminalSize(rows: 40, cols: 120), .wide),
+        (TerminalSize(rows: 0, cols: 0), .tooSmall),
+    ])
+    func layoutKind(size: TerminalSize, kind: Layout.Kind) {
+        #expect(Layout.compute(size: size, zoomed: false, model: Fixtures.model()).kind == kind)
+    }
+
+    @Test("layout fills the screen without overlap", arguments: [
+        TerminalSize(rows: 24, cols: 80), TerminalSize(rows: 40, cols: 80), TerminalSize(rows: 48, cols: 160),
+        TerminalSize(rows: 30, cols: 120), TerminalSize(rows: 100, cols: 300),
+    ])
+    func layoutTiles(size: TerminalSize) {
+        for model in [Fixtures.model(), ScreenModel.empty(), nil] {
+            let l = Layout.compute(size: size, zoomed: false, model: model)
+            #expect(l.logViewportHeight >= 2)
+            var covered = Array(repeating: 0, count: size.rows * size.cols)
+            for r in [l.header, l.log, l.footer] + Array(l.panes.values) + l.separators {
+                for row in r.row..<r.bottom { for col in r.col..<r.right { covered[row * size.cols + col] += 1 } }
+            }
+            #expect(covered.allSatisfy { $0 == 1 })
+        }
+    }
+
+    @Test("tiny terminals render the message without crashing", arguments: [
+        TerminalSize(rows: 0, cols: 0), TerminalSize(rows: 1, cols: 1), TerminalSize(rows: 3, cols: 10),
+        TerminalSize(rows: 23, cols: 200), TerminalSize(rows: 200, cols: 20),
+    ])
+    func tiny(size: TerminalSize) {
+        var s = Fixtures.state(size)
+        let grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.size == size)
+        _ = s.handle(.character("?"))
+        _ = Renderer.render(s, glyphs: .ascii)
+    }
+
+    @Test func everyOverlayRendersAtTheMinimumSize() {
+        let min = Layout.minimum
+        for keys in [[Key.character("?")], [.character("i")], [.character("/")], [.enter], [.character("2"), .enter]] {
+            var s = Fixtures.state(min)
+            for k in keys { _ = s.handle(k) }
+            for glyphs in [Glyphs.unicode, .ascii] {
+                let g = Renderer.render(s, glyphs: glyphs)
+                #expect(g.size == min)
+            }
+        }
+    }
+
+    @Test func errorsAreMarkedAndColouredApart() {
+        let grid = Renderer.render(Fixtures.state(), glyphs: .unicode)
+        // The EXDEV row in the fib_validate_source pane: marker and label in the error role.
+        guard let row = (0..<grid.rows).first(where: { grid.line($0).contains("! EXDEV ") }) else {
+            Issue.record("no EXDEV row")
+            return
+        }
+        let text = grid.line(row)
+        let col = text.distance(from: text.startIndex, to: text.range(of: "! EXDEV")!.lowerBound)
+        #expect(grid[row, col].style.role == .error)
+        #expect(grid[row, col + 2].style.role == .error)
+    }
+
+    @Test func droppedAndSampledAreAlwaysShown() {
+        var m = Fixtures.model()
+        m.log.dropped = 0
+        m.log.sampled = 0
+        for size in [TerminalSize(rows: 24, cols: 80), TerminalSize(rows: 48, cols: 160)] {
+            let grid = Renderer.render(UIState(model: m, size: size), glyphs: .unicode)
+            #expect(grid.line(1).contains("dropped 0"))
+            #expect(grid.line(1).contains("sampled 0"))
+        }
+    }
+
+    @Test func longInterfaceFilterIsSummarised() {
+        let ids = Set(Fixtures.interfaces.map(\.id).prefix(4))
+        var s = UIState(model: Fixtures.model(), size: TerminalSize(rows: 24, cols: 80), interfaceFilter: .interfaces(ids))
+        var grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(1).hasSuffix("interfaces 4 interfaces"))
+        s = UIState(model: Fixtures.model(), size: TerminalSize(rows: 24, cols: 80), interfaceFilter: .interfaces([Fixtures.va, Fixtures.lo]))
+        grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(1).hasSuffix("interfaces lo, va"))
+        s = UIState(model: Fixtures.model(), size: TerminalSize(rows: 24, cols: 80), interfaceFilter: .names(["eth3"]))
+        grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(1).contains("interfaces eth3"))
+    }
+}
