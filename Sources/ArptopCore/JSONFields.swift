@@ -1,5 +1,7 @@
 /// Typed access to a decoded JSON object's fields, with errors that name the field.
 struct JSONFields {
+    /// Members in order; a repeated key: the last one counts, as in most JSON readers.
+    /// (A linear search: faster than hashing for the few keys a record has.)
     let members: [(String, JSONValue)]
     /// Where this object sits in the record ("" at the top, "counts[3]" for a nested row).
     let path: String
@@ -14,9 +16,7 @@ struct JSONFields {
 
     func fieldName(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func value(_ key: String) -> JSONValue? {
-        members.first(where: { $0.0 == key })?.1
-    }
+    func value(_ key: String) -> JSONValue? { members.last(where: { $0.0 == key })?.1 }
 
     func required(_ key: String) throws(RecordFormatError) -> JSONValue {
         guard let v = value(key) else { throw RecordFormatError("field \"\(fieldName(key))\" is missing") }

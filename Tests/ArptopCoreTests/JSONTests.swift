@@ -1,0 +1,74 @@
+import Testing
+@testable import ArptopCore
+
+@Suite("JSON")
+struct JSONTests {
+    @Test func parsesEveryKind() throws {
+        let v = try JSONValue.parse(#" { "a" : [1, -2.5e3, true, false, null, "x"], "b": {} , "c": [] } "#)
+        #expect(v == .object([
+            ("a", .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null, .string("x")])),
+            ("b", .object([])),
+            ("c", .array([])),
+        ]))
+    }
+
+    @Test func keepsIntegersExact() throws {
+        let v = try JSONValue.parse("[18446744073709551615, -9223372036854775808]")
+        #expect(v == .array([.number("18446744073709551615"), .number("-9223372036854775808")]))
+    }
+
+    @Test(arguments: [
+        (#""a\"b\\c\/d\b\f\n\r\t""#, "a\"b\\c/d\u{8}\u{c}\n\r\t"),
+        (#""\u00e9\u0041""#, "éA"),
+        (#""\ud83d\ude00""#, "😀"),
+        (#""plain é 😀""#, "plain é 😀"),
+    ])
+    func stringEscapes(json: String, expected: String) throws {
+        #expect(try JSONValue.parse(json) == .string(expected))
+        #expect(try JSONValue.parse(JSONValue.string(expected).serialized) == .string(expected))
+    }
+
+    @Test(arguments: [
+        ("", 1, true),
+        ("{", 2, true),
+        (#"{"a""#, 5, true),
+        (#"{"a":"#, 6, true),
+        (#"{"a":1"#, 7, true),
+        (#"{"a":"xy"#, 9, true),
+        ("[1,", 4, true),
+        ("tru", 4, true),
+        ("-", 2, true),
+        (#"{"a" 1}"#, 6, false),
+        (#"{"a":1,}"#, 8, false),
+        (#"{a:1}"#, 2, false),
+        ("[1 2]", 4, false),
+        ("01", 2, false),
+        ("1.", 3, true),
+        ("1.e", 3, false),
+        ("nul", 4, true),
+        ("nulx", 1, false),
+        (#""a\qb""#, 3, false),
+        (#""\ud83d""#, 8, false),
+        ("\"a\u{1}\"", 3, false),
+        ("{} x", 4, false),
+    ])
+    func errorsGiveAColumn(json: String, column: Int, endOfInput: Bool) {
+        do {
+            _ = try JSONValue.parse(json)
+            Issue.record("parsed \(json)")
+        } catch {
+            #expect(error.column == column, "\(error)")
+            #expect(error.isEndOfInput == endOfInput, "\(error)")
+        }
+    }
+
+    @Test func deepNestingIsRefused() {
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
+    }
+
+    @Test func writesCompactlyInOrder() {
+        let v = JSONValue.object([("z", .int(1)), ("a", .array([.bool(true), .null])), ("m", .string("q\""))])
+        #expect(v.serialized == #"{"z":1,"a":[true,null],"m":"q\""}"#)
+    }
+}
