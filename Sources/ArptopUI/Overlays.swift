@@ -51,9 +51,9 @@ extension Painter {
         }
     }
 
-    mutating func picker(_ picker: PickerState, interfaces: [InterfaceCalls], filter: InterfaceFilter) {
+    mutating func picker(_ picker: PickerState, interfaces: [InterfaceCount], filter: InterfaceFilter) {
         let rows = picker.rows(in: interfaces)
-        let ambiguous = InterfaceCalls.ambiguousNames(interfaces)
+        let ambiguous = InterfaceCount.ambiguousNames(interfaces)
         let labels = rows.map { $0.label(ambiguous: ambiguous) }
         let countW = max(5, rows.map { Format.count($0.count).count }.max() ?? 5)
         let hint = "space toggle \(glyphs.separator) a all \(glyphs.separator) Enter apply \(glyphs.separator) Esc cancel"

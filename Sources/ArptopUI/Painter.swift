@@ -71,18 +71,19 @@ struct Painter {
     }
 
     /// A horizontal rule across `width` with title segments near the left and info
-    /// segments near the right: `─ title ───────── info ─`.
+    /// segments near the right: `─ title ───────── info ─`. The info keeps its room; the
+    /// title's tail is cut first.
     mutating func rule(row: Int, col: Int, width: Int, style: Style, title: [Segment], info: [Segment]) {
         guard width > 0 else { return }
         grid.put(String(repeating: glyphs.horizontal, count: width), row: row, col: col, style: style)
         let iw = Self.width(info)
-        var infoStart = col + width - 1 - iw
-        let titleEnd = segments(title, row: row, col: col + 1, limit: col + width - 1)
-        if infoStart < titleEnd + 1 {
-            infoStart = titleEnd + 1
-        }
-        if !info.isEmpty, infoStart < col + width - 1 {
-            segments(info, row: row, col: infoStart, limit: col + width - 1)
+        let end = col + width - 1
+        // Keep at least the first title segment (the pane number) and a dash before the info.
+        let minTitle = min(Self.width(title.prefix(2).map { $0 }), max(0, width - 2))
+        let infoStart = max(col + 1 + minTitle + 1, end - iw)
+        segments(title, row: row, col: col + 1, limit: min(end, max(col + 1 + minTitle, infoStart - 1)))
+        if !info.isEmpty, infoStart < end {
+            segments(info, row: row, col: infoStart, limit: end)
         }
     }
 

@@ -161,7 +161,7 @@ extension Painter {
         }
         // Histogram and interfaces: side by side when wide, else stacked.
         let remaining = Rect(row: r, col: body.col, height: body.bottom - r, width: body.width)
-        let ambiguous = InterfaceCalls.ambiguousNames(model.interfaces)
+        let ambiguous = InterfaceCount.ambiguousNames(model.interfaces)
         let ifaces = pane.interfaces.sorted { ($0.count, $1.name) > ($1.count, $0.name) }
         let left: Rect, right: Rect
         if remaining.width >= 120 {
@@ -186,7 +186,7 @@ extension Painter {
 
     /// Per-interface rows: `! name  ████   count  share  errors`, busiest first; the rest
     /// summed into an "other" row.
-    mutating func interfaceTable(_ ifaces: [InterfaceCalls], ambiguous: Set<String>, rect: Rect) {
+    mutating func interfaceTable(_ ifaces: [InterfaceCount], ambiguous: Set<String>, rect: Rect) {
         guard rect.height > 0 else { return }
         let total = ifaces.reduce(UInt64(0)) { $0 + $1.count }
         var rows = ifaces.map { (label: $0.label(ambiguous: ambiguous), count: $0.count, errors: $0.errors) }

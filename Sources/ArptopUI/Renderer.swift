@@ -69,12 +69,12 @@ extension ProbeStatus {
 
 extension InterfaceFilter {
     /// "all", "eth0, veth1", "3 interfaces".
-    func summary(_ interfaces: [InterfaceCalls], maxWidth: Int) -> String {
+    func summary(_ interfaces: [InterfaceCount], maxWidth: Int) -> String {
         switch self {
         case .all: return "all"
         case .names(let names): return Self.list(names.sorted(), maxWidth: maxWidth)
         case .interfaces(let ids):
-            let ambiguous = InterfaceCalls.ambiguousNames(interfaces)
+            let ambiguous = InterfaceCount.ambiguousNames(interfaces)
             let known = interfaces.filter { ids.contains($0.id) }.map { $0.label(ambiguous: ambiguous) }.sorted()
             let unknown = ids.count - known.count
             return Self.list(known + (unknown > 0 ? ["\(unknown) gone"] : []), maxWidth: maxWidth)

@@ -10,9 +10,9 @@ public struct ScreenModel: Sendable, Equatable {
     public var panes: [PaneModel]
     public var log: LogModel
     /// Every interface seen, with its total calls across the four functions (not filtered).
-    public var interfaces: [InterfaceCalls]
+    public var interfaces: [InterfaceCount]
 
-    public init(header: HeaderInfo, panes: [PaneModel], log: LogModel, interfaces: [InterfaceCalls]) {
+    public init(header: HeaderInfo, panes: [PaneModel], log: LogModel, interfaces: [InterfaceCount]) {
         self.header = header
         self.panes = panes
         self.log = log
@@ -40,7 +40,7 @@ public struct ScreenModel: Sendable, Equatable {
         m.header.eventsPerSecond = 0
         m.panes = panes.map { PaneModel(function: $0.function, status: $0.status) }
         m.log = LogModel()
-        m.interfaces = interfaces.map { InterfaceCalls(id: $0.id, name: $0.name, count: 0) }
+        m.interfaces = interfaces.map { InterfaceCount(id: $0.id, name: $0.name, count: 0) }
         return m
     }
 }
@@ -80,10 +80,10 @@ public struct PaneModel: Sendable, Equatable {
     /// into an "other" row when space runs out).
     public var histogram: [HistogramBar]
     /// Calls per interface (shown when the pane is zoomed).
-    public var interfaces: [InterfaceCalls]
+    public var interfaces: [InterfaceCount]
 
     public init(function: KernelFunction, status: ProbeStatus, totalCalls: UInt64 = 0, ratePerSecond: Double = 0,
-                sparkline: [Double] = [], histogram: [HistogramBar] = [], interfaces: [InterfaceCalls] = []) {
+                sparkline: [Double] = [], histogram: [HistogramBar] = [], interfaces: [InterfaceCount] = []) {
         self.function = function
         self.status = status
         self.totalCalls = totalCalls
@@ -108,23 +108,6 @@ public struct HistogramBar: Sendable, Equatable {
 
     /// This bar's share of `total` (0…1).
     public func share(of total: UInt64) -> Double { total == 0 ? 0 : Double(count) / Double(total) }
-}
-
-/// Calls seen on one interface. Names may repeat across network namespaces.
-public struct InterfaceCalls: Sendable, Equatable {
-    public var id: InterfaceID
-    /// The interface's latest known name; empty when unknown.
-    public var name: String
-    public var count: UInt64
-    /// Calls that returned an error.
-    public var errors: UInt64
-
-    public init(id: InterfaceID, name: String, count: UInt64, errors: UInt64 = 0) {
-        self.id = id
-        self.name = name
-        self.count = count
-        self.errors = errors
-    }
 }
 
 public struct LogModel: Sendable, Equatable {

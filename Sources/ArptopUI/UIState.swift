@@ -327,14 +327,14 @@ public struct PickerState: Equatable, Sendable {
     /// The selection when the picker opened: Enter without a change keeps the old filter.
     public let initialSelection: Set<InterfaceID>
 
-    public init(interfaces: [InterfaceCalls], filter: InterfaceFilter) {
+    public init(interfaces: [InterfaceCount], filter: InterfaceFilter) {
         let ids = interfaces.filter { filter.matches($0.id, name: $0.name) }.map(\.id)
         selection = Set(ids)
         initialSelection = selection
     }
 
     /// The interfaces listed: those matching the typed text (name or netns), busiest first.
-    public func rows(in interfaces: [InterfaceCalls]) -> [InterfaceCalls] {
+    public func rows(in interfaces: [InterfaceCount]) -> [InterfaceCount] {
         interfaces
             .filter { $0.name.containsIgnoringCase(filterText) || String($0.id.netns).contains(filterText) }
             .sorted { ($0.count, $1.name, $1.id) > ($1.count, $0.name, $0.id) }
@@ -345,9 +345,9 @@ public struct PickerState: Equatable, Sendable {
     }
 }
 
-extension InterfaceCalls {
+extension InterfaceCount {
     /// Names seen in more than one network namespace: those need the netns shown.
-    static func ambiguousNames(_ interfaces: [InterfaceCalls]) -> Set<String> {
+    static func ambiguousNames(_ interfaces: [InterfaceCount]) -> Set<String> {
         var seen: [String: Set<UInt32>] = [:]
         for i in interfaces { seen[i.name, default: []].insert(i.id.netns) }
         return Set(seen.filter { $0.value.count > 1 }.keys)

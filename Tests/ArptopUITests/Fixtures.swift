@@ -14,12 +14,12 @@ enum Fixtures {
     static let vb = InterfaceID(netns: testNS, ifindex: 4)
     static let eth0InTest = InterfaceID(netns: testNS, ifindex: 2)
 
-    static let interfaces: [InterfaceCalls] = [
-        InterfaceCalls(id: va, name: "va", count: 52_960, errors: 3_411),
-        InterfaceCalls(id: eth0, name: "eth0", count: 9_214, errors: 644),
-        InterfaceCalls(id: lo, name: "lo", count: 1_873),
-        InterfaceCalls(id: vb, name: "vb", count: 604),
-        InterfaceCalls(id: eth0InTest, name: "eth0", count: 77, errors: 2),
+    static let interfaces: [InterfaceCount] = [
+        InterfaceCount(id: va, name: "va", count: 52_960, errors: 3_411),
+        InterfaceCount(id: eth0, name: "eth0", count: 9_214, errors: 644),
+        InterfaceCount(id: lo, name: "lo", count: 1_873),
+        InterfaceCount(id: vb, name: "vb", count: 604),
+        InterfaceCount(id: eth0InTest, name: "eth0", count: 77, errors: 2),
     ]
 
     /// A deterministic last minute of rates: a burst of ARP around 20–30 s ago.
@@ -41,10 +41,10 @@ enum Fixtures {
             HistogramBar(label: "NET_RX_DROP", count: 1_003, isError: true),
         ],
         interfaces: [
-            InterfaceCalls(id: va, name: "va", count: 40_100, errors: 1_003),
-            InterfaceCalls(id: eth0, name: "eth0", count: 7_450),
-            InterfaceCalls(id: vb, name: "vb", count: 600),
-            InterfaceCalls(id: eth0InTest, name: "eth0", count: 63),
+            InterfaceCount(id: va, name: "va", count: 40_100, errors: 1_003),
+            InterfaceCount(id: eth0, name: "eth0", count: 7_450),
+            InterfaceCount(id: vb, name: "vb", count: 600),
+            InterfaceCount(id: eth0InTest, name: "eth0", count: 63),
         ]
     )
 
@@ -69,9 +69,9 @@ enum Fixtures {
             HistogramBar(label: "ENETUNREACH", count: 1, isError: true),
         ],
         interfaces: [
-            InterfaceCalls(id: va, name: "va", count: 19_100, errors: 410),
-            InterfaceCalls(id: eth0, name: "eth0", count: 9_000, errors: 234),
-            InterfaceCalls(id: lo, name: "lo", count: 3_947, errors: 1),
+            InterfaceCount(id: va, name: "va", count: 19_100, errors: 410),
+            InterfaceCount(id: eth0, name: "eth0", count: 9_000, errors: 234),
+            InterfaceCount(id: lo, name: "lo", count: 3_947, errors: 1),
         ]
     )
 
@@ -86,8 +86,8 @@ enum Fixtures {
             HistogramBar(label: "EXDEV", count: 3_411, isError: true),
         ],
         interfaces: [
-            InterfaceCalls(id: va, name: "va", count: 15_200, errors: 3_411),
-            InterfaceCalls(id: eth0, name: "eth0", count: 672),
+            InterfaceCount(id: va, name: "va", count: 15_200, errors: 3_411),
+            InterfaceCount(id: eth0, name: "eth0", count: 672),
         ]
     )
 

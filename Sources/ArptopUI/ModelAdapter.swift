@@ -1,0 +1,62 @@
+import ArptopCore
+
+/// Where the screen's data comes from besides the counts and the log: who and what is
+/// being watched. The CLI fills it once (host, kernel, probe results) and updates `elapsed`.
+public struct ScreenSource: Sendable {
+    public var host: String
+    public var kernelRelease: String
+    /// How each function was attached, or why not (missing functions show as "waiting").
+    public var probes: [ProbeStatus]
+    /// Turns event timestamps into a time of day (`EventClock.local()` live, `.sinceBoot` for replay).
+    public var clock: EventClock
+    /// "replay capture.ndjson" when not live.
+    public var label: String?
+
+    public init(host: String, kernelRelease: String, probes: [ProbeStatus], clock: EventClock, label: String? = nil) {
+        self.host = host
+        self.kernelRelease = kernelRelease
+        self.probes = probes
+        self.clock = clock
+        self.label = label
+    }
+}
+
+extension ScreenModel {
+    /// What the screen shows, from the collector's state: exact counts, rates and histograms
+    /// from `aggregator` (through its interface filter and clear baseline), the newest
+    /// `maxLogLines` events of `log` on the interfaces shown, and every interface seen for
+    /// the picker.
+    public init(aggregator: Aggregator, log: EventLog, source: ScreenSource, elapsedSeconds: Double, maxLogLines: Int = 5_000) {
+        let naming = aggregator.naming
+        let panes = KernelFunction.allCases.map { f -> PaneModel in
+            let status = source.probes.first { $0.function == f }
+                ?? ProbeStatus(function: f, mechanism: nil, target: nil, reason: nil)
+            guard status.isAttached else { return PaneModel(function: f, status: status) }
+            return PaneModel(
+                function: f, status: status,
+                totalCalls: aggregator.total(of: f),
+                ratePerSecond: aggregator.rate(of: f),
+                sparkline: aggregator.history(of: f),
+                histogram: aggregator.histogram(of: f).map { HistogramBar(label: $0.name, count: $0.count, isError: $0.isError) },
+                interfaces: aggregator.interfaces(of: f)
+            )
+        }
+        let stats = aggregator.stats()
+        let lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { logged -> LogLine in
+            let e = logged.event
+            let ifname = e.ifname.isEmpty ? (e.interface.ifindex != 0 ? "if\(e.interface.ifindex)" : "-") : e.ifname
+            return LogLine(
+                sequence: logged.sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu, interface: ifname,
+                function: e.function, details: e.details(naming: naming),
+                returnName: naming.returnName(e.ret, of: e.function),
+                isError: e.ret != 0)
+        }
+        self.init(
+            header: HeaderInfo(host: source.host, kernelRelease: source.kernelRelease, elapsedSeconds: elapsedSeconds,
+                               totalEvents: aggregator.total(), eventsPerSecond: aggregator.rate(), source: source.label),
+            panes: panes,
+            log: LogModel(lines: lines, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled),
+            interfaces: aggregator.interfaces(filtered: false)
+        )
+    }
+}

@@ -1,0 +1,103 @@
+import ArptopCore
+import Testing
+@testable import ArptopUI
+
+@Suite("ScreenModel from ArptopCore's aggregator and event log")
+struct AdapterTests {
+    static let va = Fixtures.va, eth0 = Fixtures.eth0, vb = Fixtures.vb
+
+    static var naming: RecordedNaming {
+        var n = RecordedNaming()
+        n.learn(returnName: "0", for: 0, of: .fibValidateSource)
+        n.learn(returnName: "EXDEV", for: -18, of: .fibValidateSource)
+        n.learn(returnName: "0", for: 0, of: .fibLookup)
+        n.learn(returnName: "EAGAIN", for: -11, of: .fibLookup)
+        n.learn(routeTypeName: "RTN_LOCAL", for: 2)
+        n.learn(returnName: "0", for: 0, of: .arpProcess)
+        return n
+    }
+
+    static func key(_ f: KernelFunction, _ id: InterfaceID, _ name: String, _ ret: Int32, _ rt: UInt32 = 0) -> CountKey {
+        CountKey(function: f, interface: id, ifname: name, ret: ret, routeType: rt)
+    }
+
+    static func aggregator(filter: InterfaceFilter = .all) -> Aggregator {
+        var a = Aggregator(naming: naming)
+        a.interfaceFilter = filter
+        var stats = StreamStats()
+        a.ingest(AggregateSnapshot(monotonicNs: 1_000_000_000, counts: [
+            key(.fibValidateSource, va, "va", 0): 10, key(.fibValidateSource, va, "va", -18): 4,
+            key(.fibLookup, va, "va", 0, 2): 20, key(.fibLookup, eth0, "eth0", -11): 3,
+            key(.arpProcess, vb, "vb", 0): 5,
+        ], stats: stats))
+        stats.dropped = 2
+        stats.sampled = 7
+        a.ingest(AggregateSnapshot(monotonicNs: 2_000_000_000, counts: [
+            key(.fibValidateSource, va, "va", 0): 12, key(.fibValidateSource, va, "va", -18): 8,
+            key(.fibLookup, va, "va", 0, 2): 30, key(.fibLookup, eth0, "eth0", -11): 3,
+            key(.arpProcess, vb, "vb", 0): 5,
+        ], stats: stats))
+        return a
+    }
+
+    static var log: EventLog {
+        var log = EventLog(capacity: 3)
+        log.append(ProbeEvent(timestampNs: 1_500_000_000, function: .arpProcess, cpu: 0, interface: vb, ifname: "vb", ret: 0, arpOp: 1))
+        log.append(ProbeEvent(timestampNs: 1_600_000_000, function: .fibLookup, cpu: 1, interface: eth0, ifname: "eth0", ret: -11))
+        log.append(ProbeEvent(timestampNs: 1_700_000_000, function: .fibValidateSource, cpu: 1, interface: va, ifname: "va", ret: -18,
+                              daddr: IPv4("10.77.0.1")!, saddr: IPv4("10.99.0.7")!))
+        log.append(ProbeEvent(timestampNs: 1_800_000_000, function: .fibLookup, cpu: 0, interface: va, ifname: "", ret: 0,
+                              routeType: 2, hasRouteType: true))
+        return log
+    }
+
+    static let source = ScreenSource(
+        host: "vm-arp-01", kernelRelease: "6.1.0-18-amd64",
+        probes: [
+            ProbeStatus(function: .arpProcess, mechanism: .fentry, target: "arp_process", reason: nil),
+            ProbeStatus(function: .ipRouteInputSlow, mechanism: nil, target: nil, reason: "fentry: EPERM; kprobe: kernel has no kprobe support"),
+            ProbeStatus(function: .fibLookup, mechanism: .tracepoint, target: "fib:fib_table_lookup", reason: nil),
+            ProbeStatus(function: .fibValidateSource, mechanism: .kprobe, target: "fib_validate_source", reason: nil),
+        ],
+        clock: .sinceBoot)
+
+    @Test func countsRatesHistogramsAndLog() throws {
+        let m = ScreenModel(aggregator: Self.aggregator(), log: Self.log, source: Self.source, elapsedSeconds: 2)
+        #expect(m.header.totalEvents == 12 + 8 + 30 + 3 + 5)
+        #expect(m.header.eventsPerSecond == 16)
+        let fvs = try #require(m.pane(.fibValidateSource))
+        #expect(fvs.totalCalls == 20)
+        #expect(fvs.ratePerSecond == 6)
+        #expect(fvs.histogram == [HistogramBar(label: "0", count: 12, isError: false), HistogramBar(label: "EXDEV", count: 8, isError: true)])
+        #expect(fvs.interfaces == [InterfaceCount(id: Self.va, name: "va", count: 20, errors: 8)])
+        let fib = try #require(m.pane(.fibLookup))
+        #expect(fib.histogram.map(\.label) == ["RTN_LOCAL", "EAGAIN"])
+        let unavailable = try #require(m.pane(.ipRouteInputSlow))
+        #expect(!unavailable.status.isAttached)
+        #expect(unavailable.totalCalls == 0)
+        // The log keeps the 3 newest of 4 events, sequence numbers from the log.
+        #expect(m.log.lines.map(\.sequence) == [1, 2, 3])
+        #expect(m.log.lines.map(\.returnName) == ["EAGAIN", "EXDEV", "0"])
+        #expect(m.log.lines.map(\.isError) == [true, true, false])
+        #expect(m.log.lines[1].details == "src 10.99.0.7 dst 10.77.0.1 oif 0")
+        #expect(m.log.lines[1].time == "00:00:01.700000")
+        #expect(m.log.lines[2].interface == "if5")
+        #expect(m.log.total == 4)
+        #expect(m.log.dropped == 2 && m.log.sampled == 7)
+        #expect(m.interfaces.count == 3)
+    }
+
+    @Test func filterRestrictsEverythingButThePickerList() throws {
+        let m = ScreenModel(aggregator: Self.aggregator(filter: .interfaces([Self.va])), log: Self.log, source: Self.source, elapsedSeconds: 2)
+        #expect(m.header.totalEvents == 12 + 8 + 30)
+        #expect(m.pane(.fibLookup)?.histogram.map(\.label) == ["RTN_LOCAL"])
+        #expect(m.log.lines.map(\.sequence) == [2, 3])
+        #expect(Set(m.interfaces.map(\.id)) == [Self.va, Self.eth0, Self.vb])
+    }
+
+    @Test func rendersWithoutSurprises() throws {
+        let m = ScreenModel(aggregator: Self.aggregator(), log: Self.log, source: Self.source, elapsedSeconds: 2)
+        let grid = Renderer.render(UIState(model: m, size: TerminalSize(rows: 40, cols: 120)), glyphs: .unicode)
+        try Snapshot.assert(grid, named: "adapter-120x40")
+    }
+}
