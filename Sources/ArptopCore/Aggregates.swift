@@ -97,18 +97,22 @@ public struct Aggregator: Sendable {
 
     /// Takes the kernel's next snapshot (cumulative counts) and updates names, rates and history.
     public mutating func ingest(_ snapshot: AggregateSnapshot) {
-        let previous = latest
-        updateNames(from: snapshot, previous: previous)
-        if let previous {
-            if snapshot.monotonicNs < previous.monotonicNs {
+        let previous = latest?.counts ?? [:]
+        var deltas: [FunctionInterface: UInt64] = [:]
+        var grownNames: [InterfaceID: Set<String>] = [:]
+        for (key, count) in snapshot.counts {
+            let delta = count.subtractingSaturated(previous[key] ?? 0)
+            if delta > 0 { deltas[FunctionInterface(function: key.function, interface: key.interface), default: 0] += delta }
+            if !key.ifname.isEmpty && (delta > 0 || interfaceNames[key.interface] == nil) {
+                grownNames[key.interface, default: []].insert(key.ifname)
+            }
+        }
+        updateNames(grownNames)
+        if let last = latest {
+            if snapshot.monotonicNs < last.monotonicNs {
                 samples.removeAll()  // a different clock origin (a new run): the history no longer applies
-            } else if snapshot.monotonicNs > previous.monotonicNs {
-                var deltas: [FunctionInterface: UInt64] = [:]
-                for (key, count) in snapshot.counts {
-                    let delta = count.subtractingSaturated(previous.counts[key] ?? 0)
-                    if delta > 0 { deltas[FunctionInterface(function: key.function, interface: key.interface), default: 0] += delta }
-                }
-                samples.append(RateSample(startNs: previous.monotonicNs, endNs: snapshot.monotonicNs, deltas: deltas))
+            } else if snapshot.monotonicNs > last.monotonicNs {
+                samples.append(RateSample(startNs: last.monotonicNs, endNs: snapshot.monotonicNs, deltas: deltas))
             }
         }
         latest = snapshot
@@ -124,18 +128,12 @@ public struct Aggregator: Sendable {
 
     /// A renamed interface's calls carry its old name in some count keys and the new name in
     /// others: the name whose counts grew most recently wins; unknown (empty) names never do.
-    private mutating func updateNames(from snapshot: AggregateSnapshot, previous: AggregateSnapshot?) {
-        var grown: [InterfaceID: Set<String>] = [:]
-        for (key, count) in snapshot.counts where !key.ifname.isEmpty {
-            if count > (previous?.counts[key] ?? 0) || interfaceNames[key.interface] == nil {
-                grown[key.interface, default: []].insert(key.ifname)
-            }
-        }
-        for (id, names) in grown {
+    /// Among the names that grew, one other than the current name is the new one; ties break
+    /// by name (only possible in the first snapshot, which has no history).
+    private mutating func updateNames(_ grownNames: [InterfaceID: Set<String>]) {
+        for (id, names) in grownNames {
             let current = interfaceNames[id]
-            // Among names that grew, one other than the current name is the new one; ties break by name.
-            let candidates = names.filter { $0 != current }.sorted()
-            if let newName = candidates.first { interfaceNames[id] = newName }
+            if let newName = names.filter({ $0 != current }).min() { interfaceNames[id] = newName }
         }
     }
 
@@ -213,7 +211,7 @@ public struct Aggregator: Sendable {
                 function: function, interface: key.interface, ifname: name(of: key.interface),
                 ret: key.ret, routeType: key.routeType, count: count, naming: naming)
         }
-        .sorted { $0.sortKey < $1.sortKey }
+        .sorted(by: CountRow.inOrder)
     }
 
     /// Calls per second of `function` (of all four when nil) on the interfaces shown, between

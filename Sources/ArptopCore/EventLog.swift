@@ -28,8 +28,7 @@ public struct EventLog: Sendable {
     /// Creates an empty log that keeps at most `capacity` (> 0) events.
     public init(capacity: Int = 10_000) {
         precondition(capacity > 0, "EventLog capacity must be positive")
-        self.capacity = capacity
-        events.reserveCapacity(capacity)
+        self.capacity = capacity  // storage grows on demand: a large, idle log costs nothing
     }
 
     /// The number of events kept.
@@ -75,14 +74,21 @@ public struct EventLog: Sendable {
 }
 
 extension ProbeEvent {
+    /// The interface name, or `if<ifindex>` when the name is unknown, or `-` when both are.
+    public var interfaceLabel: String {
+        ifname.isEmpty ? (interface.ifindex != 0 ? "if\(interface.ifindex)" : "-") : ifname
+    }
+
+    /// Whether the call failed: any return other than 0 (errno or, on 6.13+, a drop reason).
+    public var isError: Bool { ret != 0 }
+
     /// One line for a log view: time of day, CPU, interface, function, details and return name,
     /// e.g. `14:03:07.123456 cpu1 va       arp_process         reply 10.77.0.1 is-at aa:bb:cc:dd:ee:01 ret=0`.
     public func logLine(naming: any ReturnValueNaming, clock: EventClock = .sinceBoot) -> String {
-        let name = ifname.isEmpty ? (interface.ifindex != 0 ? "if\(interface.ifindex)" : "-") : ifname
-        return [
+        [
             clock.timeOfDay(timestampNs),
             "cpu\(cpu)",
-            name.padded(to: 8),
+            interfaceLabel.padded(to: 8),
             function.name.padded(to: 19),
             details(naming: naming),
             "ret=\(naming.returnName(ret, of: function))",

@@ -30,15 +30,9 @@ public enum Record: Sendable, Equatable {
 
     /// Decodes one line (without its newline).
     public init(jsonLine: String) throws(RecordFormatError) {
-        var copy = jsonLine
-        self = try copy.withUTF8 { bytes in Result { () throws(RecordFormatError) in try Record(jsonBytes: bytes) } }.get()
-    }
-
-    /// Decodes one line of UTF-8 bytes (without its newline).
-    init(jsonBytes: UnsafeBufferPointer<UInt8>) throws(RecordFormatError) {
         let value: JSONValue
         do {
-            value = try JSONValue.parse(jsonBytes)
+            value = try JSONValue.parse(jsonLine)
         } catch {
             throw RecordFormatError(error.description)
         }
@@ -317,7 +311,10 @@ public struct CountRow: Sendable, Equatable {
     }
 
     /// The deterministic row order: function, netns, ifindex, return, route type, then name.
-    var sortKey: RowSortKey { RowSortKey(row: self) }
+    static func inOrder(_ x: CountRow, _ y: CountRow) -> Bool {
+        (x.function, x.interface.netns, x.interface.ifindex, x.ret, x.routeType, x.ifname)
+            < (y.function, y.interface.netns, y.interface.ifindex, y.ret, y.routeType, y.ifname)
+    }
 
     /// Row members after the optional `function`: netns, interface, ifindex, return, return_name, [route_type], count.
     func json(withFunction: Bool) -> JSONValue {
@@ -347,17 +344,6 @@ public struct CountRow: Sendable, Equatable {
     }
 }
 
-/// Sort key for `CountRow`s (tuples of this size are not Comparable).
-struct RowSortKey: Comparable {
-    var row: CountRow
-    static func < (a: Self, b: Self) -> Bool {
-        let x = a.row, y = b.row
-        return (x.function, x.interface.netns, x.interface.ifindex, x.ret, x.routeType, x.ifname)
-            < (y.function, y.interface.netns, y.interface.ifindex, y.ret, y.routeType, y.ifname)
-    }
-    static func == (a: Self, b: Self) -> Bool { !(a < b) && !(b < a) }
-}
-
 // MARK: - snapshot
 
 /// The kernel's exact aggregates at one moment, written periodically so that a replay has
@@ -383,7 +369,7 @@ public struct SnapshotRecord: Sendable, Equatable {
                 CountRow(
                     function: key.function, interface: key.interface, ifname: key.ifname, ret: key.ret,
                     routeType: key.routeType, count: count, naming: naming)
-            }.sorted { $0.sortKey < $1.sortKey },
+            }.sorted(by: CountRow.inOrder),
             stats: snapshot.stats)
     }
 

@@ -92,6 +92,18 @@ struct EventLogTests {
         #expect(unnamed.logLine(naming: TestNaming()) == "00:00:05.000300 cpu0 if3      ip_route_input_slow 10.77.0.2 -> 10.77.0.1 ret=EXDEV")
     }
 
+    @Test func interfaceLabelAndErrors() {
+        var e = SampleEvents.route
+        #expect(e.interfaceLabel == "va")
+        #expect(e.isError)
+        e.ifname = ""
+        #expect(e.interfaceLabel == "if3")
+        e.interface.ifindex = 0
+        #expect(e.interfaceLabel == "-")
+        #expect(!SampleEvents.arpRequest.isError)
+        #expect(SampleEvents.missingEntry.isError)  // a positive drop reason
+    }
+
     @Test(arguments: [
         (Int64(0), UInt64(0), "00:00:00.000000"),
         (Int64(0), UInt64(86_399_999_999_000), "23:59:59.999999"),
