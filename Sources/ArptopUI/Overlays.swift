@@ -15,6 +15,7 @@ public enum KeyHelp {
         ("c", "clear counts, rates and the log"),
         ("+, -", "refresh slower / faster (0.1 s to 10 s)"),
         ("?, F1", "this help"),
+        ("Ctrl-L", "repaint the screen"),
         ("q, F10, Ctrl-C", "quit"),
     ]
 }

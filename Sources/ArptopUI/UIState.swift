@@ -113,6 +113,7 @@ public struct UIState: Sendable {
             return .redraw
         }
         if key == .control("c") || key == .function(10) { return .quit }
+        if key == .control("l") { return .redraw }  // the terminal repaints everything on Ctrl-L
         switch overlay {
         case .help: return handleHelp(key)
         case .picker(let p): return handlePicker(key, p)

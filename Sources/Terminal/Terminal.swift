@@ -146,7 +146,10 @@ public final class TerminalScreen {
                 }
                 if let key = KeyDecoder.keyCode(Int32(bitPattern: value)) { return key }
             default:
-                if let key = KeyDecoder.character(value) { return key }
+                if let key = KeyDecoder.character(value) {
+                    if key == .control("l") { invalidate() }  // Ctrl-L: repaint the whole screen
+                    return key
+                }
             }
             // Something we do not use (a mouse event, an unknown sequence): read on.
         }

@@ -27,6 +27,7 @@ struct KeyHandlingTests {
         #expect(s.handle(.character("z")) == .ignored)
         #expect(s.handle(.escape) == .ignored)
         #expect(s.handle(.end) == .redraw)  // already following: harmless
+        #expect(s.handle(.control("l")) == .redraw)  // Ctrl-L: repaint
     }
 
     @Test func pauseFreezesTheScreenNotTheData() {
