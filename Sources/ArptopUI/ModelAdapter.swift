@@ -44,12 +44,10 @@ extension ScreenModel {
         let stats = aggregator.stats()
         let lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { logged -> LogLine in
             let e = logged.event
-            let ifname = e.ifname.isEmpty ? (e.interface.ifindex != 0 ? "if\(e.interface.ifindex)" : "-") : e.ifname
             return LogLine(
-                sequence: logged.sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu, interface: ifname,
+                sequence: logged.sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu, interface: e.interfaceLabel,
                 function: e.function, details: e.details(naming: naming),
-                returnName: naming.returnName(e.ret, of: e.function),
-                isError: e.ret != 0)
+                returnName: naming.returnName(e.ret, of: e.function), isError: e.isError)
         }
         self.init(
             header: HeaderInfo(host: source.host, kernelRelease: source.kernelRelease, elapsedSeconds: elapsedSeconds,
