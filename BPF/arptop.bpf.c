@@ -36,6 +36,8 @@ const volatile __u64 log_rate_per_cpu = 0;
  * fib_table_lookup, whose first argument is the struct fib_table.
  */
 const volatile bool fib_target_is_fib_lookup = false;
+/* Set when softirq_entry_tp/softirq_exit_tp are attached (see in_softirq_context). */
+const volatile bool track_softirq = false;
 
 #define NSEC_PER_SEC 1000000000ULL
 #define INFLIGHT_DEPTH 8
@@ -75,9 +77,12 @@ struct inflight_stack {
 	struct entry_rec e[INFLIGHT_DEPTH];
 };
 
-struct rate_state {
+/* Per-CPU state: the log rate limit's token bucket, and softirq nesting. */
+struct cpu_state {
 	__u64 tokens;  /* in 1e-9 events */
 	__u64 last_ns; /* 0 = never used */
+	__u32 softirq_depth;
+	__u32 pad;
 };
 
 struct {
@@ -106,13 +111,13 @@ struct {
 	__type(value, struct inflight_stack);
 } inflight SEC(".maps");
 
-/* Internal: the per-CPU token bucket of the log rate limit. */
+/* Internal: struct cpu_state of each CPU. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct rate_state);
-} ratelimit SEC(".maps");
+	__type(value, struct cpu_state);
+} cpu_state SEC(".maps");
 
 /* Source of a zeroed stack for bpf_map_update_elem (too large for the BPF stack). */
 static const struct inflight_stack empty_stack;
@@ -144,10 +149,33 @@ static __always_inline __u32 net_inum(struct net *net)
 	return BPF_CORE_READ(net, ns.inum);
 }
 
+/*
+ * 1 while this CPU serves a softirq (where packets are processed): the
+ * current task is then whichever task was interrupted, and its netns says
+ * nothing about the packet. 0 in task context; -1 when not tracked (the
+ * softirq programs are attached only with the fib_lookup tracepoint).
+ */
+static __always_inline int in_softirq_context(void)
+{
+	struct cpu_state *st;
+	__u32 zero = 0;
+
+	if (!track_softirq)
+		return -1;
+	st = bpf_map_lookup_elem(&cpu_state, &zero);
+	if (!st)
+		return -1;
+	return st->softirq_depth > 0;
+}
+
+/* The current task's netns, unless the call is known to run in a softirq (then 0: unknown). */
 static __always_inline __u32 task_netns(void)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task;
 
+	if (in_softirq_context() == 1)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
 	return net_inum(BPF_CORE_READ(task, nsproxy, net_ns));
 }
 
@@ -159,6 +187,18 @@ static __always_inline void record_dev(struct entry_rec *e, struct net_device *d
 	e->netns = net_inum(BPF_CORE_READ(dev, nd_net.net));
 	e->ifindex = BPF_CORE_READ(dev, ifindex);
 	BPF_CORE_READ_STR_INTO(&e->ifname, dev, name);
+}
+
+/*
+ * A stack slot index the verifier can bound: callers have checked
+ * i < INFLIGHT_DEPTH, but clang drops a mask it can prove redundant and the
+ * verifier may not track the check through register copies; the barrier
+ * hides the value from clang so the mask stays.
+ */
+static __always_inline __u32 slot_index(__u32 i)
+{
+	barrier_var(i);
+	return i & (INFLIGHT_DEPTH - 1);
 }
 
 /*
@@ -186,7 +226,7 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
 	if (d > INFLIGHT_DEPTH)
 		d = 0;
 	if (d > 0) {
-		e = &s->e[(d - 1) & (INFLIGHT_DEPTH - 1)];
+		e = &s->e[slot_index(d - 1)];
 		if (now - e->ts > INFLIGHT_STALE_NS)
 			d = 0;
 		else
@@ -199,7 +239,7 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
 	 * softirq) then pushes above it instead of over it.
 	 */
 	s->depth = d + 1;
-	e = &s->e[d];
+	e = &s->e[slot_index(d)];
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts = now;
 	e->function = function;
@@ -220,7 +260,7 @@ static __always_inline struct entry_rec *top_entry(__u32 function, struct inflig
 	d = s->depth;
 	if (d == 0 || d > INFLIGHT_DEPTH)
 		return NULL;
-	e = &s->e[(d - 1) & (INFLIGHT_DEPTH - 1)];
+	e = &s->e[slot_index(d - 1)];
 	if (e->function != function)
 		return NULL;
 	*sp = s;
@@ -240,7 +280,7 @@ static __always_inline struct entry_rec *enclosing_entry(void)
 	d = s->depth;
 	if (d == 0 || d > INFLIGHT_DEPTH)
 		return NULL;
-	return &s->e[(d - 1) & (INFLIGHT_DEPTH - 1)];
+	return &s->e[slot_index(d - 1)];
 }
 
 static __always_inline void pop_entry(struct inflight_stack *s)
@@ -273,12 +313,12 @@ static __always_inline void count_call(const struct arptop_count_key *key)
 static __always_inline bool rate_allows(__u64 now)
 {
 	__u64 rate = log_rate_per_cpu, cap, tokens, elapsed;
-	struct rate_state *st;
+	struct cpu_state *st;
 	__u32 zero = 0;
 
 	if (rate == 0 || rate >= NSEC_PER_SEC)
 		return true;
-	st = bpf_map_lookup_elem(&ratelimit, &zero);
+	st = bpf_map_lookup_elem(&cpu_state, &zero);
 	if (!st)
 		return true;
 	cap = rate * NSEC_PER_SEC;
@@ -713,5 +753,33 @@ int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 	o.ret = BPF_CORE_READ(ctx, err);
 	o.table_id = BPF_CORE_READ(ctx, tb_id);
 	finish(&o, &rec, rec.ifname, now);
+	return 0;
+}
+
+/*
+ * Softirq tracking for the tracepoint path: the tracepoint record carries no
+ * netns, and the current task's netns is meaningful only outside softirqs.
+ * Softirqs do not nest on a CPU; the depth stays at 0 for an exit whose entry
+ * was missed (attached mid-softirq).
+ */
+SEC("tracepoint/irq/softirq_entry")
+int softirq_entry_tp(void *ctx)
+{
+	__u32 zero = 0;
+	struct cpu_state *st = bpf_map_lookup_elem(&cpu_state, &zero);
+
+	if (st)
+		st->softirq_depth++;
+	return 0;
+}
+
+SEC("tracepoint/irq/softirq_exit")
+int softirq_exit_tp(void *ctx)
+{
+	__u32 zero = 0;
+	struct cpu_state *st = bpf_map_lookup_elem(&cpu_state, &zero);
+
+	if (st && st->softirq_depth > 0)
+		st->softirq_depth--;
 	return 0;
 }

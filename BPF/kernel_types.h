@@ -88,7 +88,7 @@ struct ns_common {
 } __attribute__((preserve_access_index));
 
 struct ipv4_devconf {
-	int data[33]; /* bounds are not relocated: index only below IPV4_DEVCONF_MAX of old kernels */
+	int data[33]; /* only index IPV4_DEVCONF_RP_FILTER - 1 is read */
 } __attribute__((preserve_access_index));
 
 struct netns_ipv4 {

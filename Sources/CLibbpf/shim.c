@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -22,8 +23,11 @@ static int log_installed;
 
 static void log_append(const char *msg, size_t n)
 {
-	if (n >= CLIBBPF_LOG_SIZE)
+	if (n >= CLIBBPF_LOG_SIZE) {
+		/* Keep the end of an oversized message: a verifier log ends with its error. */
+		msg += n - (CLIBBPF_LOG_SIZE - 1);
 		n = CLIBBPF_LOG_SIZE - 1;
+	}
 	if (log_len + n >= CLIBBPF_LOG_SIZE) {
 		/* Keep the newest messages: drop from the front. */
 		size_t drop = log_len + n - (CLIBBPF_LOG_SIZE - 1);
@@ -39,20 +43,19 @@ static void log_append(const char *msg, size_t n)
 
 static int clibbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	char msg[4096];
+	char *msg = NULL;
 	int n;
 
-	n = vsnprintf(msg, sizeof(msg), fmt, args);
+	n = vasprintf(&msg, fmt, args); /* whole verifier logs: tens of KiB */
 	if (n < 0)
 		return 0;
-	if ((size_t)n >= sizeof(msg))
-		n = sizeof(msg) - 1;
 	pthread_mutex_lock(&log_lock);
 	if (log_verbose)
 		fputs(msg, stderr);
 	if (level <= LIBBPF_WARN)
 		log_append(msg, (size_t)n);
 	pthread_mutex_unlock(&log_lock);
+	free(msg);
 	return n;
 }
 

@@ -37,15 +37,37 @@ final class LoadedObject {
 
     enum Role { case entry, exit }
 
-    /// The object's program for a function, mechanism and role (names fixed by arptop_abi.h).
-    static func programName(_ function: KernelFunction, _ mechanism: AttachMechanism, _ role: Role) -> String? {
-        switch (mechanism, role) {
-        case (.fentry, .entry): return "\(function.name)_fentry"
-        case (.fentry, .exit): return "\(function.name)_fexit"
-        case (.kprobe, .entry): return "\(function.name)_kprobe"
-        case (.kprobe, .exit): return "\(function.name)_kretprobe"
-        case (.tracepoint, .exit): return function == .fibLookup ? "fib_lookup_tp" : nil
-        case (.tracepoint, .entry): return nil  // a tracepoint is a single, return-side program
+    /// How one program is attached.
+    enum Hook {
+        case trampoline                     // fentry/fexit: the target is in the program (BTF)
+        case kprobe(symbol: String, ret: Bool)
+        case tracepoint(category: String, name: String)
+    }
+
+    /// One BPF program of a candidate: its name (fixed by arptop_abi.h), side and hook.
+    struct ProgramPlan {
+        let name: String
+        let role: Role
+        let hook: Hook
+    }
+
+    /// The programs that implement a function's candidate, in attach order within each role.
+    static func programs(_ function: KernelFunction, _ candidate: Candidate) -> [ProgramPlan] {
+        let f = function.name
+        switch candidate.mechanism {
+        case .fentry:
+            return [ProgramPlan(name: "\(f)_fexit", role: .exit, hook: .trampoline),
+                    ProgramPlan(name: "\(f)_fentry", role: .entry, hook: .trampoline)]
+        case .kprobe:
+            return [ProgramPlan(name: "\(f)_kretprobe", role: .exit, hook: .kprobe(symbol: candidate.target, ret: true)),
+                    ProgramPlan(name: "\(f)_kprobe", role: .entry, hook: .kprobe(symbol: candidate.target, ret: false))]
+        case .tracepoint:
+            // The tracepoint program, plus the softirq trackers that tell it when the current
+            // task's netns is meaningful; the softirq exit goes first so the depth never sticks.
+            return [ProgramPlan(name: "softirq_exit_tp", role: .exit, hook: .tracepoint(category: "irq", name: "softirq_exit")),
+                    ProgramPlan(name: "fib_lookup_tp", role: .exit,
+                                hook: .tracepoint(category: AttachPlanner.tracepoint.category, name: AttachPlanner.tracepoint.name)),
+                    ProgramPlan(name: "softirq_entry_tp", role: .entry, hook: .tracepoint(category: "irq", name: "softirq_entry"))]
         }
     }
 
@@ -77,14 +99,13 @@ final class LoadedObject {
             programs[String(cString: bpf_program__name(p))] = p
             prev = p
         }
-        var wanted: [String: (KernelFunction, Candidate, Role)] = [:]
+        var wanted: [String: (KernelFunction, Candidate)] = [:]
         for (function, candidate) in winners {
-            for role in [Role.exit, .entry] {
-                guard let name = Self.programName(function, candidate.mechanism, role) else { continue }
-                guard programs[name] != nil else {
-                    throw Failure.fatal(ProbeError("BPF program \(name) missing from the embedded object: rebuild arptop"))
+            for plan in Self.programs(function, candidate) {
+                guard programs[plan.name] != nil else {
+                    throw Failure.fatal(ProbeError("BPF program \(plan.name) missing from the embedded object: rebuild arptop"))
                 }
-                wanted[name] = (function, candidate, role)
+                wanted[plan.name] = (function, candidate)
             }
         }
         for (name, prog) in programs {
@@ -95,17 +116,18 @@ final class LoadedObject {
         let fibCandidate = winners.first(where: { $0.0 == .fibLookup })?.1
         let fibIsReal = fibCandidate?.target == "fib_lookup"
         if fibIsReal, fibCandidate?.mechanism == .fentry {
-            for role in [Role.entry, .exit] {
-                if let name = Self.programName(.fibLookup, .fentry, role), let prog = programs[name] {
-                    let rc = bpf_program__set_attach_target(prog, 0, "fib_lookup")
-                    if rc != 0 { throw Failure.function(.fibLookup, "fentry: bpf_program__set_attach_target(fib_lookup): \(errnoName(rc))") }
-                }
+            for name in ["fib_lookup_fentry", "fib_lookup_fexit"] {
+                guard let prog = programs[name] else { continue }
+                let rc = bpf_program__set_attach_target(prog, 0, "fib_lookup")
+                if rc != 0 { throw Failure.function(.fibLookup, "fentry: bpf_program__set_attach_target(fib_lookup): \(errnoName(rc))") }
             }
         }
         var rate = options.logRatePerCPU
         var fibFlag: Bool = fibIsReal
+        var trackSoftirq: Bool = fibCandidate?.mechanism == .tracepoint
         if clibbpf_set_rodata(obj, "log_rate_per_cpu", &rate, 8) != 0
-            || clibbpf_set_rodata(obj, "fib_target_is_fib_lookup", &fibFlag, 1) != 0 {
+            || clibbpf_set_rodata(obj, "fib_target_is_fib_lookup", &fibFlag, 1) != 0
+            || clibbpf_set_rodata(obj, "track_softirq", &trackSoftirq, 1) != 0 {
             throw Failure.fatal(ProbeError("setting the BPF object's rodata failed: the embedded object does not match this loader; rebuild arptop"))
         }
         guard let events = bpf_object__find_map_by_name(obj, "events"),
@@ -128,28 +150,31 @@ final class LoadedObject {
         countsFD = bpf_map__fd(counts)
         statsFD = bpf_map__fd(stats)
 
-        // Attach: returns first, then entries.
+        // Attach: return-side programs first, then entries.
         for role in [Role.exit, .entry] {
             for (function, candidate) in winners {
-                guard let name = Self.programName(function, candidate.mechanism, role), let prog = programs[name] else { continue }
-                clibbpf_log_clear()
-                let link: OpaquePointer?
-                switch candidate.mechanism {
-                case .fentry:
-                    link = bpf_program__attach_trace(prog)
-                case .kprobe:
-                    link = bpf_program__attach_kprobe(prog, role == .exit, candidate.target)
-                case .tracepoint:
-                    link = bpf_program__attach_tracepoint(prog, AttachPlanner.tracepoint.category, AttachPlanner.tracepoint.name)
+                for plan in Self.programs(function, candidate) where plan.role == role {
+                    guard let prog = programs[plan.name] else { continue }
+                    clibbpf_log_clear()
+                    let link: OpaquePointer?
+                    let call: String
+                    switch plan.hook {
+                    case .trampoline:
+                        link = bpf_program__attach_trace(prog)
+                        call = "bpf_program__attach_trace(\(plan.name))"
+                    case .kprobe(let symbol, let ret):
+                        link = bpf_program__attach_kprobe(prog, ret, symbol)
+                        call = "bpf_program__attach_kprobe(\(symbol)\(ret ? ", retprobe" : ""))"
+                    case .tracepoint(let category, let name):
+                        link = bpf_program__attach_tracepoint(prog, category, name)
+                        call = "bpf_program__attach_tracepoint(\(category):\(name))"
+                    }
+                    guard let link else {
+                        let err = errno
+                        throw Failure.function(function, "\(candidate.mechanism.rawValue): \(call): \(errnoName(err))")
+                    }
+                    if role == .entry { entryLinks.append(link) } else { exitLinks.append(link) }
                 }
-                guard let link else {
-                    let err = errno
-                    let call = candidate.mechanism == .kprobe
-                        ? "bpf_program__attach_kprobe(\(candidate.target)\(role == .exit ? ", ret" : ""))"
-                        : candidate.mechanism == .fentry ? "bpf_program__attach_trace(\(name))" : "bpf_program__attach_tracepoint(\(candidate.target))"
-                    throw Failure.function(function, "\(candidate.mechanism.rawValue): \(call): \(errnoName(err))")
-                }
-                if role == .entry { entryLinks.append(link) } else { exitLinks.append(link) }
             }
         }
 
@@ -172,20 +197,32 @@ final class LoadedObject {
     }
 
     /// Turn a failed bpf_object__load into a per-function failure when libbpf's log names the program.
-    private static func loadFailure(_ rc: Int32, wanted: [String: (KernelFunction, Candidate, Role)]) -> Failure {
+    private static func loadFailure(_ rc: Int32, wanted: [String: (KernelFunction, Candidate)]) -> Failure {
         let lines = libbpfLogLines()
-        for (name, (function, candidate, _)) in wanted.sorted(by: { $0.key < $1.key }) {
-            let mine = lines.filter { $0.contains("prog '\(name)': ") }
-            guard !mine.isEmpty else { continue }
-            let detail = mine.first(where: { !$0.contains("-- BEGIN") && !$0.contains("-- END") && !$0.contains("BPF program load failed") })
-                .map { line -> String in
-                    guard let r = line.range(of: "prog '\(name)': ") else { return line }
-                    return String(line[r.upperBound...])
-                }
-            return .function(function, "\(candidate.mechanism.rawValue): loading \(name) failed: \(errnoName(rc))\(detail.map { " (\($0))" } ?? "")")
+        for (name, (function, candidate)) in wanted.sorted(by: { $0.key < $1.key }) {
+            guard lines.contains(where: { $0.contains("prog '\(name)': ") }) else { continue }
+            return .function(function, "\(candidate.mechanism.rawValue): loading \(name) failed: \(errnoName(rc))\(verifierError(lines, program: name).map { " (\($0))" } ?? "")")
         }
         return .fatal(ProbeError(
             "bpf_object__load failed: \(errnoName(rc))\(libbpfDetail().map { " (\($0))" } ?? ""): ARPTOP_LIBBPF_DEBUG=1 shows libbpf's log"))
+    }
+
+    /// The verifier's complaint about a program: the last line of its load log before the
+    /// "processed N insns" summary; else libbpf's own last remark about the program.
+    static func verifierError(_ lines: [String], program name: String) -> String? {
+        if let begin = lines.lastIndex(where: { $0.contains("prog '\(name)': -- BEGIN PROG LOAD LOG --") }) {
+            var last: String?
+            for line in lines[(begin + 1)...] {
+                if line.hasPrefix("processed ") || line.contains("-- END PROG LOAD LOG --") { break }
+                last = line
+            }
+            if let last { return last }
+        }
+        let mine = lines.filter { $0.contains("prog '\(name)': ") && !$0.contains("PROG LOAD LOG") && !$0.contains("failed to load") }
+        return mine.last.map { line in
+            guard let r = line.range(of: "prog '\(name)': ") else { return line }
+            return String(line[r.upperBound...])
+        }
     }
 
     /// Detach (entry programs first) and free everything. Idempotent.
