@@ -62,6 +62,20 @@ struct Arptop: ParsableCommand {
     @Option(help: ArgumentHelp("Refresh interval in seconds for the screen, and for snapshot records in --json (0.1 to 10).", valueName: "seconds"))
     var refresh: Double = 1.0
 
+    @Option(help: ArgumentHelp("Event log size: the newest N calls are kept in memory for the log pane (memory stays bounded; counts are unaffected).", valueName: "n"))
+    var logSize: Int = 10_000
+
+    // MARK: recordings
+
+    @Option(help: ArgumentHelp("Also write the NDJSON stream (as --json) to FILE while running, flushed every refresh. Replay it with --replay.", valueName: "file"))
+    var record: String?
+
+    @Option(help: ArgumentHelp("Rotate the --record file to FILE.1 when it would pass this size (bytes; suffixes k, M, G).", valueName: "size"))
+    var recordMaxSize: String?
+
+    @Option(help: ArgumentHelp("Drive the live view from a recording made with --json or --record (no root, no BPF). Keys: > faster, < slower, . next snapshot.", valueName: "file"))
+    var replay: String?
+
     // MARK: testing hooks (hidden)
 
     @Option(help: .hidden)
@@ -92,12 +106,39 @@ struct Arptop: ParsableCommand {
                 throw ValidationError("no interface named '\(name)' in this network namespace (see `ip link`)")
             }
         }
+        guard logSize >= 100, logSize <= 1_000_000 else {
+            throw ValidationError("--log-size must be between 100 and 1000000 events, not \(logSize)")
+        }
+        if let recordMaxSize, Self.parseSize(recordMaxSize) == nil {
+            throw ValidationError("--record-max-size: '\(recordMaxSize)' is not a size (e.g. 50M, 1G, 1048576)")
+        }
+        if recordMaxSize != nil && record == nil {
+            throw ValidationError("--record-max-size needs --record FILE")
+        }
+        if let replay {
+            if probes || json || summary { throw ValidationError("--replay drives the live view; it cannot be combined with --probes, --json or --summary") }
+            guard FileManager.default.isReadableFile(atPath: replay) else {
+                throw ValidationError("cannot read recording '\(replay)'")
+            }
+        }
+        if probes && record != nil { throw ValidationError("--record does not apply to --probes") }
         for f in forceUnavailable where KernelFunction(name: f) == nil {
             throw ValidationError("--force-unavailable: unknown function '\(f)'")
         }
         for m in disableMechanism where AttachMechanism(rawValue: m) == nil {
             throw ValidationError("--disable-mechanism: unknown mechanism '\(m)' (fentry, kprobe, tracepoint)")
         }
+    }
+
+    /// "50M" -> 52428800. Plain numbers are bytes.
+    static func parseSize(_ text: String) -> UInt64? {
+        let units: [Character: UInt64] = ["k": 1 << 10, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(text)
+        var unit: UInt64 = 1
+        if let last = text.last, let u = units[last] { unit = u; digits = text.dropLast() }
+        guard let n = UInt64(digits), n > 0 else { return nil }
+        let (v, overflow) = n.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : v
     }
 
     var probeOptions: ProbeOptions {
@@ -116,10 +157,15 @@ struct Arptop: ParsableCommand {
         } else if json || summary {
             try HeadlessMode(
                 options: probeOptions, format: json ? .json : .text, interfaces: Set(interface),
-                duration: duration, snapshotInterval: refresh
+                duration: duration, snapshotInterval: refresh,
+                recordPath: record, recordMaxBytes: recordMaxSize.flatMap(Self.parseSize)
             ).run()
         } else {
-            try LiveMode(options: probeOptions, interfaces: Set(interface), duration: duration, refresh: refresh).run()
+            let source: LiveMode.Source = replay.map { .replay(path: $0, loop: false, label: nil) } ?? .kernel(probeOptions)
+            try LiveMode(
+                source: source, interfaces: Set(interface), duration: duration, refresh: refresh,
+                recordPath: record, recordMaxBytes: recordMaxSize.flatMap(Self.parseSize), logCapacity: logSize
+            ).run()
         }
     }
 }

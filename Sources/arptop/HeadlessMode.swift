@@ -13,12 +13,18 @@ struct HeadlessMode {
     let interfaces: Set<String>
     let duration: Double?
     let snapshotInterval: Double
+    var recordPath: String? = nil
+    var recordMaxBytes: UInt64? = nil
 
     func run() throws {
         try ProbeSession.checkPrivileges()
         let session = try ProbeSession(options: options)
         defer { session.close() }
         let filter = InterfaceFilter(names: interfaces)
+        let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
+        defer { recorder?.close() }
+        let attached = AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(), probes: session.statuses)
+        recorder?.start(attached)
         var out = StdoutWriter()
         let start = monotonicNow()
         let deadline = duration.map { start + UInt64($0 * 1e9) }
@@ -27,7 +33,7 @@ struct HeadlessMode {
         var eventsLogged: UInt64 = 0
 
         if format == .json {
-            out.line(AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(), probes: session.statuses).jsonLine)
+            out.line(attached.jsonLine)
             out.flush()
         } else {
             let what = duration.map { "for \(Self.seconds($0))" } ?? "until Ctrl-C"
@@ -38,7 +44,10 @@ struct HeadlessMode {
             _ = try session.drainEvents { event in
                 guard filter.matches(event) else { return }
                 eventsLogged += 1
-                if format == .json { out.line(EventRecord(event: event, naming: session.naming).jsonLine) }
+                guard format == .json || recorder != nil else { return }
+                let line = EventRecord(event: event, naming: session.naming).jsonLine
+                if format == .json { out.line(line) }
+                recorder?.append(line)
             }
         }
 
@@ -52,9 +61,12 @@ struct HeadlessMode {
             let r = poll(&pfd, 1, timeoutMs)
             if r < 0 && errno != EINTR { throw Failure("poll on the BPF ring buffer failed: \(String(cString: strerror(errno)))") }
             try drain()
-            if format == .json && monotonicNow() >= nextSnapshot {
+            if (format == .json || recorder != nil) && monotonicNow() >= nextSnapshot {
                 let snap = try session.readAggregates()
-                out.line(SnapshotRecord(snapshot: snap, naming: session.naming, filter: filter).jsonLine)
+                let line = SnapshotRecord(snapshot: snap, naming: session.naming, filter: filter).jsonLine
+                if format == .json { out.line(line) }
+                recorder?.append(line)
+                try recorder?.flush()
                 nextSnapshot += interval
             }
             out.flush()
@@ -66,6 +78,8 @@ struct HeadlessMode {
             probes: session.statuses, snapshot: final, naming: session.naming, filter: filter,
             eventsLogged: eventsLogged
         )
+        recorder?.append(SnapshotRecord(snapshot: final, naming: session.naming, filter: filter).jsonLine)
+        recorder?.append(report.jsonLine)
         if format == .json {
             out.line(report.jsonLine)
         } else {

@@ -1,20 +1,150 @@
 import ArptopCore
+import ArptopUI
 import Foundation
 import KernelProbes
+import Terminal
 
-/// The live TUI (wired to the Terminal module once it lands).
+/// The live TUI: panes, histograms and the event log, from the kernel or a recording.
+/// One thread: poll() waits on the keyboard and the ring buffer until the next refresh,
+/// so an idle arptop sleeps.
 struct LiveMode {
-    let options: ProbeOptions
+    enum Source {
+        case kernel(ProbeOptions)
+        case replay(path: String, loop: Bool, label: String?)
+    }
+
+    let source: Source
     let interfaces: Set<String>
     let duration: Double?
     let refresh: Double
+    let recordPath: String?
+    let recordMaxBytes: UInt64?
+    let logCapacity: Int
 
     func run() throws {
-        throw Failure("the live TUI is not built yet; use --json or --summary")
+        try preflight()
+        let collector: any Collector
+        var session: ProbeSession?
+        switch source {
+        case .kernel(let options):
+            try ProbeSession.checkPrivileges()
+            let s = try ProbeSession(options: options)
+            session = s
+            collector = LiveCollector(session: s)
+        case .replay(let path, let loop, let label):
+            collector = try ReplayCollector(path: path, loop: loop, label: label)
+        }
+        defer { session?.close() }
+
+        let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
+        defer { recorder?.close() }
+        recorder?.start(AttachedRecord(host: collector.screenSource.host, kernel: collector.screenSource.kernelRelease,
+                                       probes: collector.screenSource.probes))
+
+        let term = try TerminalScreen()
+        ScreenGuard.active = true
+        defer { ScreenGuard.restore() }
+        let size = term.size
+        guard size.rows >= 24 && size.cols >= 80 else {
+            throw Failure("the terminal is \(size.cols)×\(size.rows); arptop needs at least 80×24 (enlarge it, or use --summary)")
+        }
+
+        let filter = InterfaceFilter(names: interfaces)
+        var aggregator = Aggregator(naming: collector.naming)
+        aggregator.interfaceFilter = filter
+        var log = EventLog(capacity: logCapacity)
+        var screenSource = collector.screenSource
+        var state = UIState(model: .empty(host: screenSource.host, kernelRelease: screenSource.kernelRelease),
+                            size: size, refreshInterval: refresh, interfaceFilter: filter)
+        var interval = UInt64(refresh * 1e9)
+        let start = monotonicNow()
+        let deadline = duration.map { start + UInt64($0 * 1e9) }
+        var nextRefresh = start
+
+        func rebuild(now: UInt64) {
+            aggregator.naming = collector.naming
+            screenSource.label = collector.statusLabel ?? screenSource.label
+            state.update(ScreenModel(aggregator: aggregator, log: log, source: screenSource,
+                                     elapsedSeconds: collector.elapsedSeconds(now: now)))
+        }
+
+        var fds = [pollfd(fd: term.inputFileDescriptor, events: Int16(POLLIN), revents: 0)]
+        if let fd = collector.pollFD { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+
+        mainLoop: while !Signals.stopRequested {
+            var now = monotonicNow()
+            if let deadline, now >= deadline { break }
+            var wake = nextRefresh
+            if let deadline { wake = min(wake, deadline) }
+            let timeout = Int32(clamping: (wake > now ? wake - now : 0) / 1_000_000)
+            if poll(&fds, nfds_t(fds.count), timeout) < 0 && errno != EINTR {
+                throw Failure("poll failed: \(String(cString: strerror(errno)))")
+            }
+            now = monotonicNow()
+            try collector.drainEvents(now: now) { event in
+                log.append(event)
+                recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine)
+            }
+            var redraw = false
+            for key in term.readKeys() {
+                if collector.handle(key) { redraw = true; continue }
+                switch state.handle(key) {
+                case .ignored: break
+                case .redraw: redraw = true
+                case .quit: break mainLoop
+                case .command(let command):
+                    switch command {
+                    case .clear:
+                        aggregator.clear()
+                        log.clear()
+                    case .setInterfaceFilter(let f):
+                        aggregator.interfaceFilter = f
+                    case .setRefreshInterval(let seconds):
+                        interval = UInt64(seconds * 1e9)
+                        nextRefresh = now + interval
+                    }
+                    rebuild(now: now)
+                    redraw = true
+                }
+            }
+            if now >= nextRefresh {
+                if let snapshot = try collector.aggregates(now: now) {
+                    aggregator.ingest(snapshot)
+                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
+                }
+                try recorder?.flush()
+                rebuild(now: now)
+                nextRefresh = max(nextRefresh + interval, now + interval / 2)
+                redraw = true
+            }
+            if redraw {
+                term.draw(Renderer.render(state, glyphs: term.glyphs))
+            }
+        }
+
+        if let recorder, let session {
+            _ = try? session.drainEvents { recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine) }
+            if let final = try? session.readAggregates() {
+                recorder.append(SnapshotRecord(snapshot: final, naming: collector.naming).jsonLine)
+                recorder.append(SummaryRecord(probes: session.statuses, snapshot: final, naming: collector.naming,
+                                              eventsLogged: log.received).jsonLine)
+            }
+        }
+    }
+
+    /// The terminal checks that need no terminal mode, before any BPF is loaded.
+    private func preflight() throws {
+        do { try TerminalScreen.preflight() } catch {
+            throw Failure("\(error) (the live view needs a terminal; use --json or --summary for scripts)")
+        }
     }
 }
 
 /// Restores the terminal on every way out (errors included).
 enum ScreenGuard {
-    static func restore() {}
+    nonisolated(unsafe) static var active = false
+    static func restore() {
+        if active { TerminalScreen.restore() }
+        active = false
+    }
 }
