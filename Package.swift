@@ -84,6 +84,13 @@ let package = Package(
             resources: [.copy("Golden")]
         ),
         .testTarget(name: "KernelTests", dependencies: ["ArptopCore"], path: "Tests/KernelTests"),
+        // Drives the real binary in tmux, like an operator would.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ArptopCore"],
+            path: "Tests/EndToEndTests",
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )
