@@ -7,7 +7,8 @@
  * trampolines) and kprobe/kretprobe. The loader keeps exactly one twin per
  * function (bpf_program__set_autoload) after trying what the running kernel
  * allows; fib_lookup also has a tracepoint program for kernels that allow
- * neither.
+ * neither (with two softirq tracepoint programs that tell it when the
+ * current task's netns can be trusted).
  *
  * Entry programs push a record of the entry-side facts (device, addresses,
  * ARP header...) on a per-task LIFO stack (`inflight`); the return program
@@ -68,8 +69,9 @@ struct entry_rec {
 
 /*
  * Calls in flight on one task, innermost last. A softirq that interrupts a
- * task runs on that task's stack and finishes before the task resumes, so
- * per-task nesting is strictly LIFO even with preemption and migration.
+ * task runs as that task (same `current`) and finishes before the task
+ * resumes, so per-task nesting is strictly LIFO even with preemption and
+ * migration.
  */
 struct inflight_stack {
 	__u32 depth;

@@ -1,3 +1,4 @@
+import CLibbpf
 import Foundation
 
 /// Facts about the running kernel and machine, for headers and recordings.
@@ -10,6 +11,24 @@ public enum KernelInfo {
     /// The host name (`uname -n`).
     public static func hostname() -> String {
         utsField { $0.nodename }
+    }
+
+    /// The version of the libbpf this process runs with, e.g. "1.1.2": major and minor from
+    /// the library itself, the patch level from the file name of the mapped shared library
+    /// (libbpf.so.1.1.2) when it agrees; just "1.1" when libbpf is linked statically.
+    public static func libbpfVersion() -> String {
+        let majorMinor = "\(libbpf_major_version()).\(libbpf_minor_version())"
+        guard let maps = FileManager.default.contents(atPath: "/proc/self/maps") else { return majorMinor }
+        for line in String(decoding: maps, as: UTF8.self).split(separator: "\n") {
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let file = line[slash...].split(separator: "/").last ?? ""
+            guard file.hasPrefix("libbpf.so.") else { continue }
+            let version = file.dropFirst("libbpf.so.".count)
+            if version.hasPrefix(majorMinor + "."), version.split(separator: ".").allSatisfy({ UInt($0) != nil }) {
+                return String(version)
+            }
+        }
+        return majorMinor
     }
 
     private static func utsField<T>(_ field: (utsname) -> T) -> String {
