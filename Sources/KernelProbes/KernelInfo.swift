@@ -18,7 +18,10 @@ public enum KernelInfo {
     /// (libbpf.so.1.1.2) when it agrees; just "1.1" when libbpf is linked statically.
     public static func libbpfVersion() -> String {
         let majorMinor = "\(libbpf_major_version()).\(libbpf_minor_version())"
-        guard let maps = FileManager.default.contents(atPath: "/proc/self/maps") else { return majorMinor }
+        // FileManager.contents(atPath:) stops after the first page of a /proc file.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps") else { return majorMinor }
+        defer { try? handle.close() }
+        let maps = handle.readDataToEndOfFile()
         for line in String(decoding: maps, as: UTF8.self).split(separator: "\n") {
             guard let slash = line.firstIndex(of: "/") else { continue }
             let file = line[slash...].split(separator: "/").last ?? ""
