@@ -34,7 +34,7 @@ struct Arptop: ParsableCommand {
             Exit status: 0 on success (also after Ctrl-C, SIGTERM or SIGHUP), 1 on a runtime error \
             (privileges, BTF, nothing attachable), 64 on bad usage.
             """,
-        version: "arptop \(version)"
+        version: "arptop \(version) (libbpf \(KernelInfo.libbpfVersion()))"  // evaluated at run time: the linked libbpf
     )
 
     // MARK: modes
@@ -75,6 +75,11 @@ struct Arptop: ParsableCommand {
 
     @Option(help: ArgumentHelp("Drive the live view from a recording made with --json or --record (no root, no BPF). Keys: > faster, < slower, . next snapshot.", valueName: "file"))
     var replay: String?
+
+    // MARK: monitoring
+
+    @Option(help: ArgumentHelp("Also write the kernel's counts (cumulative since attach, -i applies) to FILE in the Prometheus text format for node_exporter's textfile collector, atomically, every refresh and at exit. FILE must end in .prom.", valueName: "file"))
+    var prometheusTextfile: String?
 
     // MARK: testing hooks (hidden)
 
@@ -122,6 +127,17 @@ struct Arptop: ParsableCommand {
             }
         }
         if probes && record != nil { throw ValidationError("--record does not apply to --probes") }
+        if let prometheusTextfile {
+            if probes || replay != nil { throw ValidationError("--prometheus-textfile exports the running kernel's counts; it does not apply to --probes or --replay") }
+            guard prometheusTextfile.hasSuffix(".prom") else {
+                throw ValidationError("--prometheus-textfile: '\(prometheusTextfile)' must end in .prom (node_exporter's textfile collector reads only *.prom)")
+            }
+            let directory = (prometheusTextfile as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--prometheus-textfile: no directory '\(directory)' (use node_exporter's --collector.textfile.directory)")
+            }
+        }
         for f in forceUnavailable where KernelFunction(name: f) == nil {
             throw ValidationError("--force-unavailable: unknown function '\(f)'")
         }
@@ -158,13 +174,15 @@ struct Arptop: ParsableCommand {
             try HeadlessMode(
                 options: probeOptions, format: json ? .json : .text, interfaces: Set(interface),
                 duration: duration, snapshotInterval: refresh,
-                recordPath: record, recordMaxBytes: recordMaxSize.flatMap(Self.parseSize)
+                recordPath: record, recordMaxBytes: recordMaxSize.flatMap(Self.parseSize),
+                prometheusTextfile: prometheusTextfile
             ).run()
         } else {
             let source: LiveMode.Source = replay.map { .replay(path: $0, loop: false, label: nil) } ?? .kernel(probeOptions)
             try LiveMode(
                 source: source, interfaces: Set(interface), duration: duration, refresh: refresh,
-                recordPath: record, recordMaxBytes: recordMaxSize.flatMap(Self.parseSize), logCapacity: logSize
+                recordPath: record, recordMaxBytes: recordMaxSize.flatMap(Self.parseSize), logCapacity: logSize,
+                prometheusTextfile: prometheusTextfile
             ).run()
         }
     }

@@ -15,6 +15,7 @@ struct HeadlessMode {
     let snapshotInterval: Double
     var recordPath: String? = nil
     var recordMaxBytes: UInt64? = nil
+    var prometheusTextfile: String? = nil
 
     func run() throws {
         try ProbeSession.checkPrivileges()
@@ -25,6 +26,8 @@ struct HeadlessMode {
         defer { recorder?.close() }
         let attached = AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(), probes: session.statuses)
         recorder?.start(attached)
+        let textfile = prometheusTextfile.map { PrometheusTextfile(path: $0, filter: filter, naming: session.naming) }
+        try textfile?.update(try session.readAggregates(), probes: session.statuses, naming: session.naming)
         var out = StdoutWriter()
         let start = monotonicNow()
         let deadline = duration.map { start + UInt64($0 * 1e9) }
@@ -61,12 +64,15 @@ struct HeadlessMode {
             let r = poll(&pfd, 1, timeoutMs)
             if r < 0 && errno != EINTR { throw Failure("poll on the BPF ring buffer failed: \(String(cString: strerror(errno)))") }
             try drain()
-            if (format == .json || recorder != nil) && monotonicNow() >= nextSnapshot {
+            if (format == .json || recorder != nil || textfile != nil) && monotonicNow() >= nextSnapshot {
                 let snap = try session.readAggregates()
                 let line = SnapshotRecord(snapshot: snap, naming: session.naming, filter: filter).jsonLine
                 if format == .json { out.line(line) }
                 recorder?.append(line)
                 try recorder?.flush()
+                if let message = textfile?.updateReportingOnce(snap, probes: session.statuses, naming: session.naming) {
+                    FileHandle.standardError.write(Data("arptop: \(message)\n".utf8))
+                }
                 nextSnapshot += interval
             }
             out.flush()
@@ -86,6 +92,7 @@ struct HeadlessMode {
             out.line(report.text())
         }
         out.flush()
+        try textfile?.update(final, probes: session.statuses, naming: session.naming, running: false)
     }
 
     static func seconds(_ s: Double) -> String {

@@ -20,6 +20,7 @@ struct LiveMode {
     let recordPath: String?
     let recordMaxBytes: UInt64?
     let logCapacity: Int
+    var prometheusTextfile: String? = nil
 
     func run() throws {
         try preflight()
@@ -38,6 +39,11 @@ struct LiveMode {
 
         let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
         defer { recorder?.close() }
+        var textfile: PrometheusTextfile?
+        if let path = prometheusTextfile, let session {  // kernel source only (validated)
+            textfile = PrometheusTextfile(path: path, filter: InterfaceFilter(names: interfaces), naming: session.naming)
+            try textfile?.update(try session.readAggregates(), probes: session.statuses, naming: session.naming)
+        }
         recorder?.start(AttachedRecord(host: collector.screenSource.host, kernel: collector.screenSource.kernelRelease,
                                        probes: collector.screenSource.probes))
 
@@ -111,6 +117,7 @@ struct LiveMode {
                 if let snapshot = try collector.aggregates(now: now) {
                     aggregator.ingest(snapshot)
                     recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
+                    _ = textfile?.updateReportingOnce(snapshot, probes: collector.screenSource.probes, naming: collector.naming)  // a lasting failure fails the write at exit
                 }
                 try recorder?.flush()
                 rebuild(now: now)
@@ -129,6 +136,9 @@ struct LiveMode {
                 recorder.append(SummaryRecord(probes: session.statuses, snapshot: final, naming: collector.naming,
                                               eventsLogged: log.received).jsonLine)
             }
+        }
+        if let textfile, let session {
+            try textfile.update(try session.readAggregates(), probes: session.statuses, naming: session.naming, running: false)
         }
     }
 

@@ -1,0 +1,89 @@
+import ArptopCore
+import Foundation
+
+/// `--prometheus-textfile PATH`: the kernel's counters in the Prometheus text format for
+/// node_exporter's textfile collector, rewritten every refresh and at exit.
+///
+/// Each write is atomic: the text goes to `PATH.tmp.<pid>` (created with O_EXCL and
+/// O_NOFOLLOW, so a file or symlink planted at that name is never written through), is
+/// fsynced, made mode 0644 whatever the umask, and renamed over PATH. node_exporter only
+/// reads `*.prom`, so it never sees the temporary file.
+///
+/// Counts are cumulative since attach and go through the `-i` filter only: the TUI's
+/// clear and interface picker do not touch them. The writer keeps its own `Aggregator` so an
+/// interface renamed while arptop runs is labelled with its latest name.
+final class PrometheusTextfile {
+    let path: String
+    private var aggregator: Aggregator
+    /// Unix time at which the probes attached.
+    let startTime: Double
+    /// The last write error reported, so a persistent failure is reported once.
+    private var reportedError: String?
+
+    init(path: String, filter: InterfaceFilter, naming: any ReturnValueNaming, startTime: Double = Date().timeIntervalSince1970) {
+        self.path = path
+        self.startTime = startTime
+        aggregator = Aggregator(naming: naming, historyWindowNs: 0)
+        aggregator.interfaceFilter = filter
+    }
+
+    /// Takes the kernel's latest counts and rewrites the file. `running: false` is the last
+    /// write, as arptop exits: every `arptop_probe_attached` becomes 0.
+    func update(_ snapshot: AggregateSnapshot?, probes: [ProbeStatus], naming: any ReturnValueNaming, running: Bool = true) throws {
+        aggregator.naming = naming
+        if let snapshot { aggregator.ingest(snapshot) }
+        try write(PrometheusText.render(aggregator: aggregator, probes: probes, startTime: startTime, running: running))
+    }
+
+    /// `update`, but a failure is returned (once per distinct message) instead of thrown:
+    /// for the periodic writes, which retry at the next refresh.
+    func updateReportingOnce(_ snapshot: AggregateSnapshot?, probes: [ProbeStatus], naming: any ReturnValueNaming) -> String? {
+        do {
+            try update(snapshot, probes: probes, naming: naming)
+            reportedError = nil
+            return nil
+        } catch {
+            let message = "\(error) (retrying every refresh)"
+            guard message != reportedError else { return nil }
+            reportedError = message
+            return message
+        }
+    }
+
+    /// Writes `text` to PATH atomically (temporary file, fsync, rename).
+    func write(_ text: String) throws {
+        let temp = "\(path).tmp.\(getpid())"
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        var fd = open(temp, flags, 0o644)
+        if fd < 0 && errno == EEXIST {
+            // Left by a crashed arptop with our pid (pid 1 in a container), or planted:
+            // unlink removes the name itself (never a symlink's target); O_EXCL again.
+            unlink(temp)
+            fd = open(temp, flags, 0o644)
+        }
+        guard fd >= 0 else { throw failure("cannot create \(temp)") }
+        var ok = false
+        defer {
+            close(fd)
+            if !ok { unlink(temp) }
+        }
+        guard fchmod(fd, 0o644) == 0 else { throw failure("cannot chmod \(temp)") }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write \(temp)")
+            }
+            offset += n
+        }
+        guard fsync(fd) == 0 else { throw failure("cannot fsync \(temp)") }
+        guard rename(temp, path) == 0 else { throw failure("cannot rename \(temp) to \(path)") }
+        ok = true
+    }
+
+    private func failure(_ what: String) -> Failure {
+        Failure("--prometheus-textfile: \(what): \(String(cString: strerror(errno)))")
+    }
+}
