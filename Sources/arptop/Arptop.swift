@@ -78,7 +78,7 @@ struct Arptop: ParsableCommand {
 
     // MARK: monitoring
 
-    @Option(help: ArgumentHelp("Also write the kernel's counts (cumulative since attach, -i applies) to FILE in the Prometheus text format for node_exporter's textfile collector, atomically, every refresh and at exit. FILE must end in .prom.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the kernel's counts (cumulative since attach, -i applies) to FILE in the Prometheus text format for node_exporter's textfile collector, atomically, every refresh and at exit. FILE must end in .prom.", valueName: "file"), completion: .file(extensions: ["prom"]))
     var prometheusTextfile: String?
 
     // MARK: testing hooks (hidden)
