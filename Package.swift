@@ -64,7 +64,8 @@ let package = Package(
                 "ArptopCore", "ArptopUI", "KernelProbes", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/arptop"
+            path: "Sources/arptop",
+            exclude: ["man"]
         ),
 
         // Build-time: BPF C -> object (toolchain clang, -target bpf) -> Swift byte array.

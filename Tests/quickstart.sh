@@ -21,7 +21,7 @@ install_debs() {
 	if [ -n "$missing" ]; then
 		echo "quickstart: installing Debian packages: $(echo $missing)" >&2
 		$SUDO apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 	fi
 }
 
