@@ -9,6 +9,13 @@ nonisolated(unsafe) var stopSignal: Int32 = 0
 /// SIGPIPE is ignored so a closed stdout (`arptop --json | head`) is an EPIPE we handle.
 enum Signals {
     static func install() {
+        // A parent may have started us with these blocked (threads of test runners and
+        // some supervisors do, and the mask is inherited): unblock them, or Ctrl-C and
+        // SIGTERM would never arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
