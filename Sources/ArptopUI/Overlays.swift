@@ -61,9 +61,9 @@ extension Painter {
         let width = max(hint.terminalWidth + 4, 4 + 4 + (labels.map(\.terminalWidth).max() ?? 10) + 2 + countW + 2, 44)
         let height = 4 + max(1, rows.count)
         let rect = centred(width: min(width, 72), height: height)
-        let selected = picker.selection.count
+        let selected = picker.selection.isEmpty ? "all" : "\(picker.selection.count) of \(interfaces.count)"
         box(rect, style: Style(.focus, bold: true), title: [Segment(" Interfaces ", Style(.title, bold: true))],
-            bottomInfo: [Segment(" \(selected) of \(interfaces.count) selected ", Style(.muted))])
+            bottomInfo: [Segment(" \(selected) selected ", Style(.muted))])
         let inner = rect.inset(1)
         guard inner.height >= 3 else { return }
         let typed = [Segment(" filter: ", Style(.muted)), Segment(picker.filterText), Segment(" ", Style(.normal, reverse: true))]

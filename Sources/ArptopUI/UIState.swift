@@ -329,7 +329,9 @@ public struct PickerState: Equatable, Sendable {
     public let initialSelection: Set<InterfaceID>
 
     public init(interfaces: [InterfaceCount], filter: InterfaceFilter) {
-        let ids = interfaces.filter { filter.matches($0.id, name: $0.name) }.map(\.id)
+        // Showing everything opens with nothing ticked (= all): type a name, space, Enter
+        // picks just that interface.
+        let ids = filter.isAll ? [] : interfaces.filter { filter.matches($0.id, name: $0.name) }.map(\.id)
         selection = Set(ids)
         initialSelection = selection
     }
