@@ -170,3 +170,55 @@ struct VMKernelTests {
         }
     }
 }
+
+/// The live TUI in tmux inside the guest: the numbers on the screen equal the packets sent.
+@Suite("Debian 6.1 kernel in a VM: the live screen", .serialized, .enabled(if: VMRun.shouldRun))
+struct VMScreenTests {
+    /// "1,234 calls" in the title rule of `function`'s pane.
+    static func paneCalls(_ screen: String, _ function: String) -> Int? {
+        guard let line = screen.split(separator: "\n").first(where: { $0.contains("  \(function)  ") && $0.contains(" calls") }) else { return nil }
+        let words = line.split(separator: " ")
+        guard let i = words.firstIndex(of: "calls"), i > 0 else { return nil }
+        return Int(words[i - 1].replacingOccurrences(of: ",", with: ""))
+    }
+
+    @Test("totals on the screen equal the ARP packets sent, for all interfaces and for va alone")
+    func screenTotals() throws {
+        let n = try VMRun.int("packets")
+        #expect(try VMRun.arpingReplies("tui-local") == n)
+        #expect(try VMRun.arpingReplies("tui-t2") == n)
+        let wide = try VMRun.text("tui-wide.txt")
+        // va: local, non-local and rp_filter requests; vb and vd: the replies; vc: t2's requests.
+        #expect(Self.paneCalls(wide, "arp_process") == 6 * n, "\(wide)")
+        #expect(Self.paneCalls(wide, "fib_validate_source").map { $0 >= 2 * n } == true, "\(wide)")
+        #expect(wide.contains("EXDEV"))
+        #expect(wide.contains("RTN_LOCAL"))
+        let filtered = try VMRun.text("tui-paused-filtered.txt")
+        #expect(filtered.contains("PAUSED"), "\(filtered)")
+        #expect(filtered.contains("interfaces va"), "\(filtered)")
+        #expect(Self.paneCalls(filtered, "arp_process") == 3 * n, "\(filtered)")
+        #expect(Self.paneCalls(filtered, "ip_route_input_slow") == 3 * n, "\(filtered)")
+        #expect(Self.paneCalls(filtered, "fib_validate_source") == 2 * n, "\(filtered)")
+    }
+
+    @Test("the zoomed fib_validate_source pane shows EXDEV from the rp_filter scenario; help lists the keys")
+    func zoomAndHelp() throws {
+        let n = try VMRun.int("packets")
+        let zoom = try VMRun.text("tui-zoom-fib_validate_source.txt")
+        let exdev = try #require(zoom.split(separator: "\n").first { $0.contains("EXDEV") }, "\(zoom)")
+        #expect(exdev.split(separator: " ").contains(Substring(String(n))), "EXDEV row shows \(n): \(exdev)")
+        let help = try VMRun.text("tui-help.txt")
+        for key in ["pause", "interface", "zoom", "search", "quit"] {
+            #expect(help.lowercased().contains(key), "help mentions \(key)")
+        }
+    }
+
+    @Test("q leaves with status 0 and the recording replays: its summary matches the screen")
+    func exitAndRecording() throws {
+        let n = try VMRun.int("packets")
+        #expect(try VMRun.text("tui.exit").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let s = try Summary(ndjson: VMRun.text("tui-recording.ndjson"))
+        #expect(s.count("arp_process") == 6 * n)
+        #expect(s.count("fib_validate_source", interface: "va", returnName: "EXDEV") == n)
+    }
+}

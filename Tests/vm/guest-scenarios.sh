@@ -91,6 +91,48 @@ ip netns exec t1 arping -c "$N" -w 30 -I vb 10.77.0.1 >"$OUT/filtered-va.arping"
 ip netns exec t2 arping -c "$N" -w 30 -I vd 10.88.0.1 >"$OUT/filtered-vc.arping" 2>&1
 stop_arptop filtered
 
+# --- scenario 5: the live TUI in tmux, every kind of traffic, recorded -------
+# The screen's totals must equal the packets sent; the captures (with colours) become
+# the screenshots, and the recording is the one `arptop --demo` plays.
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+TMUX_SOCK="tmux -L arptop-vm"
+capture() { # name: plain text and colour escapes of the pane
+	$TMUX_SOCK capture-pane -p -t ui >"$OUT/tui-$1.txt"
+	$TMUX_SOCK capture-pane -p -e -t ui >"$OUT/tui-$1.ansi"
+}
+wait_screen() { # text: wait until the pane shows it (bounded)
+	for _ in $(seq 1 300); do
+		$TMUX_SOCK capture-pane -p -t ui 2>/dev/null | grep -qF -- "$1" && return 0
+		sleep 0.2
+	done
+	log "screen never showed: $1"; return 1
+}
+keys() { $TMUX_SOCK send-keys -t ui "$@"; sleep 1.5; }
+$TMUX_SOCK new-session -d -s ui -x 160 -y 48 \
+	"$ARPTOP --record $OUT/tui-recording.ndjson --refresh 0.5; echo \$? >$OUT/tui.exit; sleep 600"
+wait_screen "fentry"
+ip netns exec t1 arping -c "$N" -w 30 -I vb 10.77.0.1 >"$OUT/tui-local.arping" 2>&1
+ip netns exec t1 arping -c "$N" -w "$((N + 2))" -I vb 10.77.0.99 >"$OUT/tui-nonlocal.arping" 2>&1
+sysctl -qw net.ipv4.conf.all.rp_filter=1
+sysctl -qw net.ipv4.conf.va.rp_filter=1
+ip netns exec t1 arping -c "$N" -w "$((N + 2))" -s 10.88.0.5 -I vb 10.77.0.1 >"$OUT/tui-rpfilter.arping" 2>&1
+ip netns exec t2 arping -c "$N" -w 30 -I vd 10.88.0.1 >"$OUT/tui-t2.arping" 2>&1
+sysctl -qw net.ipv4.conf.all.rp_filter=0
+sysctl -qw net.ipv4.conf.va.rp_filter=0
+sleep 3
+capture wide
+keys i; keys v a; keys Space; keys Enter     # interface picker: only va
+keys p                                       # pause
+capture paused-filtered
+keys p; keys i; keys a; keys Enter           # resume, all interfaces again
+keys 4; keys Enter                           # zoom fib_validate_source
+capture zoom-fib_validate_source
+keys Escape; keys '?'                        # help
+capture help
+keys Escape; keys q
+for _ in $(seq 1 100); do [ -f "$OUT/tui.exit" ] && break; sleep 0.2; done
+$TMUX_SOCK kill-server
+
 # --- nothing left attached after exit --------------------------------------
 bpftool -j prog show >"$OUT/bpftool-prog-after.json" 2>/dev/null
 bpftool -j link show >"$OUT/bpftool-link-after.json" 2>/dev/null

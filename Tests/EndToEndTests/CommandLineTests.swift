@@ -1,0 +1,138 @@
+import ArptopCore
+import Foundation
+import Testing
+
+/// The real binary run directly (no tmux): every mistake an operator can make is one line on
+/// stderr and a non-zero exit status.
+@Suite("errors from the real binary")
+struct CommandLineTests {
+    static let lab = LabRecording()
+
+    /// Exactly one `arptop: ...` line on stderr containing `fragment`, nothing on stdout, `status`.
+    static func expectOneLineError(_ r: ProcessResult, status: Int32, containing fragment: String,
+                                   sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(r.status == status, "exit status (stderr: \(r.stderr))", sourceLocation: sourceLocation)
+        #expect(r.stderrLines.count == 1, "want one line on stderr, got:\n\(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.hasPrefix("arptop: "), "\(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.contains(fragment), "want \(fragment) in: \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(!r.stderr.contains("USAGE:"), "usage dump on an error", sourceLocation: sourceLocation)
+        #expect(r.stdout.isEmpty, "stdout: \(r.stdout)", sourceLocation: sourceLocation)
+    }
+
+    // MARK: Bad recordings
+
+    /// A malformed recording: arptop replays up to the bad line, then leaves the screen and
+    /// prints one line naming the file and the line.
+    struct Malformed: CustomStringConvertible, Sendable {
+        var name: String
+        var text: String
+        var line: Int
+        var fragment: String
+        var description: String { name }
+    }
+
+    static var malformed: [Malformed] {
+        let l = lab.lines
+        // Two full ticks: attached, a snapshot, 24 events, a snapshot, ...
+        let head = Array(l.prefix(28))
+        let cut = l[28].prefix(l[28].count / 2)
+        return [
+            Malformed(name: "truncated last line", text: head.map { $0 + "\n" }.joined() + cut, line: 29,
+                      fragment: "truncated"),
+            Malformed(name: "garbage on line 3", text: ([l[0], l[1], "this is not JSON {"] + l[2..<10]).map { $0 + "\n" }.joined(),
+                      line: 3, fragment: ""),
+            Malformed(name: "unknown record type on line 4",
+                      text: ([l[0], l[1], l[2], #"{"type":"heartbeat","time_ns":7203117000000}"#] + l[3..<10]).map { $0 + "\n" }.joined(),
+                      line: 4, fragment: "unknown record type \"heartbeat\""),
+            Malformed(name: "future format version",
+                      text: ([l[0].replacingOccurrences(of: #""version":1,"#, with: #""version":2,"#)] + l[1..<10]).map { $0 + "\n" }.joined(),
+                      line: 1, fragment: "format version 2 is newer"),
+        ]
+    }
+
+    @Test("a malformed recording: exit 1, one line naming the line number", arguments: malformed)
+    func malformedRecording(_ bad: Malformed) throws {
+        #expect(bad.text != Self.lab.text)
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("bad.ndjson", bad.text)
+        let (r, tty) = try runOnPseudoTerminal(ArptopBinary.path, ["--replay", path, "--refresh", "0.2"], timeout: 60)
+        Self.expectOneLineError(r, status: 1, containing: "recording \(path) line \(bad.line): \(bad.fragment)")
+        // If it got as far as drawing, it left the alternate screen before printing.
+        if let enter = tty.range(of: "\u{1b}[?1049h", options: .backwards) {
+            #expect(tty[enter.upperBound...].contains("\u{1b}[?1049l"), "the alternate screen was not left")
+        }
+    }
+
+    @Test("the lab recording itself replays without an error")
+    func goodRecordingParses() throws {
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("lab.ndjson", Self.lab.text)
+        let reader = try RecordingReader(path: path)
+        var n = 0
+        while try reader.next() != nil { n += 1 }
+        #expect(n == Self.lab.lines.count)
+    }
+
+    // MARK: Bad input
+
+    @Test("unknown -i interface: usage error naming it")
+    func unknownInterface() throws {
+        let r = try runDirect(ArptopBinary.path, ["-i", "nosuchif0"])
+        Self.expectOneLineError(r, status: 64, containing: "'nosuchif0'")
+    }
+
+    @Test("--duration=-1: usage error")
+    func negativeDuration() throws {
+        let r = try runDirect(ArptopBinary.path, ["--summary", "--duration=-1"])
+        Self.expectOneLineError(r, status: 64, containing: "--duration")
+    }
+
+    @Test("--refresh 0: usage error")
+    func zeroRefresh() throws {
+        let r = try runDirect(ArptopBinary.path, ["--refresh", "0"])
+        Self.expectOneLineError(r, status: 64, containing: "--refresh must be between 0.1 and 10")
+    }
+
+    @Test("--replay of a missing file: usage error naming it")
+    func missingRecording() throws {
+        let r = try runDirect(ArptopBinary.path, ["--replay", "/nonexistent/capture.ndjson"])
+        Self.expectOneLineError(r, status: 64, containing: "/nonexistent/capture.ndjson")
+    }
+
+    @Test("the live view with stdout redirected to a file: a clear one-line error, nothing written")
+    func stdoutNotATerminal() throws {
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("lab.ndjson", Self.lab.text)
+        let out = scratch.url.appendingPathComponent("x").path
+        let r = try runDirect(ArptopBinary.path, ["--replay", path], stdoutTo: out)
+        Self.expectOneLineError(r, status: 1, containing: "stdout is not a terminal")
+        #expect(r.stderr.contains("--json"), "the error says what to use instead: \(r.stderr)")
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: out)))?.isEmpty == true, "something was written to the file")
+    }
+
+    @Test("the live view with stdin not a terminal: a clear one-line error")
+    func stdinNotATerminal() throws {
+        // stdout is a terminal here; stdin is /dev/null.
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("lab.ndjson", Self.lab.text)
+        let (r, tty) = try runOnPseudoTerminal("/bin/sh", ["-c", "exec \"$0\" --replay \"$1\" < /dev/null", ArptopBinary.path, path])
+        Self.expectOneLineError(r, status: 1, containing: "stdin is not a terminal")
+        #expect(!tty.contains("\u{1b}[?1049h"), "it drew before failing")
+    }
+
+    // MARK: The committed fixture
+
+    static let fixtureName = "lab-debian12.ndjson"
+
+    @Test("Fixtures/lab-debian12.ndjson is what LabRecording generates (ARPTOP_E2E_REGENERATE=1 rewrites it)")
+    func committedFixtureIsCurrent() throws {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(Self.fixtureName)")
+        if ProcessInfo.processInfo.environment["ARPTOP_E2E_REGENERATE"] == "1" {
+            try Data(Self.lab.text.utf8).write(to: source)
+        }
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(Self.fixtureName)", withExtension: nil)
+            ?? Bundle.module.resourceURL?.appendingPathComponent("Fixtures/\(Self.fixtureName)"))
+        let committed = try String(contentsOf: url, encoding: .utf8)
+        #expect(committed == Self.lab.text, "regenerate with ARPTOP_E2E_REGENERATE=1 swift test --filter committedFixtureIsCurrent")
+    }
+}

@@ -1,0 +1,252 @@
+import ArptopCore
+import Foundation
+import Testing
+
+/// The real binary replaying the lab recording in a private tmux server, read off the screen
+/// as an operator would. Every expected number comes from `LabRecording`, not from arptop.
+@Suite("live screen in tmux (replay)")
+struct ReplayScreenTests {
+    static let lab = LabRecording()
+
+    /// The lab recording in a scratch directory (named as the screen shows it).
+    final class Recording {
+        let scratch: ScratchDirectory
+        let path: String
+        init(_ text: String = ReplayScreenTests.lab.text, name: String = "lab.ndjson") throws {
+            scratch = try ScratchDirectory()
+            path = try scratch.write(name, text)
+        }
+    }
+
+    /// Asserts that `screen` shows exactly `expected` in all four panes and in the header.
+    static func expectNumbers(_ screen: Screen, _ expected: LabRecording.ScreenNumbers,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+        let shown = screen.numbers
+        #expect(shown == expected, "pane numbers differ from the recording's\n\(screen)", sourceLocation: sourceLocation)
+        #expect(screen.headerEvents == expected.total, "header events", sourceLocation: sourceLocation)
+    }
+
+    @Test("replay reaches the end; panes and header show the last snapshot's exact counts")
+    func replayToEnd() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
+        // Some data first, at ×1: the numbers shown then are one snapshot's, exactly.
+        let early = try tmux.waitFor("the first counts") { ($0.headerEvents ?? 0) > 0 }
+        let snapshots = Self.lab.snapshotNumbers()
+        #expect(early.numbers.map { snapshots.contains($0) } == true, "mid-replay numbers match no snapshot\n\(early)")
+        #expect(early.isWideLayout)
+        // Then faster (×8) to the end.
+        try tmux.keys(">", ">", ">")
+        try tmux.waitFor("×8 in the header") { $0.replayState?.speed == "8" }
+        let end = try tmux.waitFor("the end of the replay", timeout: 60) { $0.replayState?.atEnd == true }
+        let final = Self.lab.finalNumbers()
+        Self.expectNumbers(end, final)
+        // The totals a reader checks first, literally as drawn.
+        #expect(end.contains("1  arp_process  fentry "), "\(end)")
+        #expect(end.contains("4  fib_validate_source  kprobe "), "\(end)")
+        #expect(end.contains("3  fib_lookup  fentry fib_table_lookup "), "\(end)")
+        #expect(end.lines[1].contains("sampled \(Self.format(Self.sampledAtEnd))"), "\(end.lines[1])")
+        #expect(final.panes[.fibValidateSource]?.bars["EXDEV"] ?? 0 > 0)
+        #expect(final.panes[.fibLookup]?.bars.keys.sorted() == ["RTN_LOCAL", "RTN_UNICAST"])
+    }
+
+    @Test("space freezes the screen while the replay goes on; resuming shows everything, nothing lost")
+    func pauseAndResume() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
+        try tmux.waitFor("the first counts") { ($0.headerEvents ?? 0) > 0 }
+        try tmux.keys("Space")
+        let paused = try tmux.waitFor("the PAUSED banner") { $0.eventsSincePause != nil }
+        let frozen = try #require(paused.numbers, "\(paused)")
+        #expect(Self.lab.snapshotNumbers().contains(frozen), "the frozen numbers are no snapshot's\n\(paused)")
+        #expect(frozen != Self.lab.finalNumbers(), "paused too late: the replay had already ended")
+        #expect(paused.contains("space resume"), "the footer offers resume\n\(paused)")
+
+        // The replay continues: the banner counts calls that arrived; the rest of the screen is frozen.
+        let later = try tmux.waitFor("events to arrive while paused") { ($0.eventsSincePause ?? 0) > 0 }
+        #expect(Array(later.lines.dropFirst()) == Array(paused.lines.dropFirst()), "the screen changed while paused\n\(later)")
+        // Until everything has arrived (the recording's final total less what was frozen).
+        let final = Self.lab.finalNumbers()
+        let all = try tmux.waitFor("the whole recording to arrive while paused", timeout: 60) {
+            $0.eventsSincePause == final.total - frozen.total
+        }
+        #expect(all.numbers == frozen, "the panes moved while paused\n\(all)")
+        #expect(all.headerEvents == frozen.total)
+
+        try tmux.keys("Space")
+        let resumed = try tmux.waitFor("the banner to go") { $0.eventsSincePause == nil && $0.headerEvents != nil }
+        Self.expectNumbers(resumed, final)
+        #expect(resumed.replayState?.atEnd == true, "\(resumed.lines[0])")
+        #expect(resumed.contains("space pause"))
+    }
+
+    @Test("interface picker: selecting vc only shows exactly vc's counts, retroactively")
+    func pickerSelectsInterface() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
+        try tmux.waitFor("all three interfaces to have counts") { ($0.headerEvents ?? 0) > 0 }
+        try tmux.keys("i")
+        try tmux.waitFor("the picker listing va, vb and vc") { s in
+            s.contains(" Interfaces ") && s.contains("3 of 3 selected")
+                && ["[x] va ", "[x] vb ", "[x] vc "].allSatisfy { s.contains($0) }
+        }
+        // Untick va and vb: type a name to filter the list, space toggles the row under the cursor.
+        for name in ["va", "vb"] {
+            try tmux.type(name)
+            try tmux.waitFor("the list filtered to \(name)") { $0.contains("filter: \(name)") && $0.contains("[x] \(name) ") }
+            try tmux.keys("Space")
+            try tmux.waitFor("\(name) unticked") { $0.contains("[ ] \(name) ") }
+            try tmux.keys("C-u")
+        }
+        let picked = try tmux.waitFor("only vc ticked") { s in
+            s.contains("1 of 3 selected") && s.contains("[x] vc ") && s.contains("[ ] va ") && s.contains("[ ] vb ")
+        }
+        #expect(picked.contains("[x] vc "))
+        try tmux.keys("Enter")
+        let filtered = try tmux.waitFor("the filter in the header") { $0.headerInterfaces == "vc" && !$0.contains(" Interfaces ") }
+        // Retroactive: the numbers at once are vc's share of some snapshot, calls from before the filter included.
+        let vcSnapshots = Self.lab.snapshotNumbers(interfaces: ["vc"])
+        let shown = try #require(filtered.numbers, "\(filtered)")
+        #expect(vcSnapshots.contains(shown), "filtered numbers are not vc's at any snapshot\n\(filtered)")
+        #expect(shown.total > 0)
+        #expect(!Self.lab.snapshotNumbers().contains(shown), "the numbers did not change with the filter")
+
+        try tmux.keys(">", ">", ">")
+        let end = try tmux.waitFor("the end of the replay", timeout: 60) { $0.replayState?.atEnd == true && $0.headerInterfaces == "vc" }
+        Self.expectNumbers(end, Self.lab.finalNumbers(interfaces: ["vc"]))
+    }
+
+    @Test("-i vc on the command line shows vc's counts from the first screen on")
+    func interfaceOption() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5", "-i", "vc"])
+        let first = try tmux.waitFor("the first counts") { ($0.headerEvents ?? 0) > 0 }
+        #expect(first.headerInterfaces == "vc", "\(first.lines.prefix(2))")
+        let shown = try #require(first.numbers, "\(first)")
+        #expect(Self.lab.snapshotNumbers(interfaces: ["vc"]).contains(shown), "not vc's numbers at any snapshot\n\(first)")
+        // The log shows vc's calls only.
+        let logLines = first.lines.drop { !$0.contains(" TIME ") }.dropFirst().filter { $0.contains(" fib_lookup ") || $0.contains(" arp_process ") }
+        #expect(!logLines.isEmpty, "\(first)")
+        #expect(logLines.allSatisfy { $0.contains(" vc ") }, "the log shows other interfaces\n\(first)")
+
+        try tmux.keys(">", ">", ">")
+        let end = try tmux.waitFor("the end of the replay", timeout: 60) { $0.replayState?.atEnd == true }
+        Self.expectNumbers(end, Self.lab.finalNumbers(interfaces: ["vc"]))
+    }
+
+    @Test("resizing: 100×30 redraws stacked, 70×20 says too small, 160×48 restores the wide layout")
+    func resize() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
+        try tmux.keys(">", ">", ">", ">")
+        let wide = try tmux.waitFor("the end of the replay", timeout: 60) { $0.replayState?.atEnd == true }
+        let final = Self.lab.finalNumbers()
+        #expect(wide.isWideLayout, "\(wide)")
+        Self.expectNumbers(wide, final)
+
+        try tmux.resize(cols: 100, rows: 30)
+        let narrow = try tmux.waitFor("the narrow layout at 100×30") { $0.width == 100 && $0.isNarrowLayout }
+        #expect(narrow.lines.count == 30)
+        #expect(narrow.maxLineWidth <= 100)
+        #expect(narrow.lines.last?.contains("? help") == true, "the footer is on the last row\n\(narrow)")
+        Self.expectNumbers(narrow, final)
+
+        try tmux.resize(cols: 70, rows: 20)
+        let small = try tmux.waitFor("the too-small message") { $0.width == 70 && $0.contains("Terminal too small: 70×20") }
+        #expect(small.contains("arptop needs at least 80×24"), "\(small)")
+        #expect(small.paneTitles.isEmpty, "panes drawn on a too-small screen\n\(small)")
+
+        try tmux.resize(cols: 160, rows: 48)
+        let restored = try tmux.waitFor("the wide layout again") { $0.width == 160 && $0.isWideLayout }
+        #expect(!restored.contains("too small"))
+        Self.expectNumbers(restored, final)
+    }
+
+    @Test("? opens the key help; Esc closes it")
+    func help() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        let before = try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
+        #expect(!before.contains("arptop keys"))
+        try tmux.keys("?")
+        let help = try tmux.waitFor("the help box") { $0.contains(" arptop keys ") }
+        for key in ["space, p", "Tab, 1-4", "Enter", "Esc", "Up, Down", "PgUp, PgDn", "Home, End", "/", "c",
+                    "+, -", "?, F1", "Ctrl-L", "q, F10, Ctrl-C"] {
+            #expect(help.lines.contains { $0.contains("│ \(key) ") }, "help does not list \(key)\n\(help)")
+        }
+        #expect(help.contains("pause / resume"))
+        #expect(help.lines.last?.contains("any key close help") == true, "\(help.lines.last ?? "")")
+        try tmux.keys("Escape")
+        let closed = try tmux.waitFor("the help box to close") { !$0.contains("arptop keys") }
+        #expect(closed.lines.last?.contains("? help") == true, "\(closed.lines.last ?? "")")
+        #expect(closed.isWideLayout)
+    }
+
+    @Test("q exits with status 0 and leaves the terminal as it was")
+    func quitRestoresTerminal() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        // The terminal's settings before arptop, for comparison.
+        try tmux.run("stty -g > '\(recording.scratch.url.path)/stty-before'; clear")
+        try tmux.waitFor("a clear screen") { $0.lines.filter { !$0.isEmpty }.count == 1 }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
+        #expect(try tmux.format("#{alternate_on}") == "1", "arptop draws on the alternate screen")
+        #expect(try tmux.format("#{cursor_flag}") == "0", "arptop hides the cursor")
+        try tmux.keys("q")
+        let after = try tmux.waitFor("the shell again") { $0.lines.contains { $0.firstMatch(of: #/^arptop-exit=[0-9]+$/#) != nil } }
+        let exitLine = after.lines.first { $0.hasPrefix("arptop-exit=") }
+        #expect(exitLine == "arptop-exit=0", "\(after)")
+        #expect(try tmux.format("#{alternate_on}") == "0", "still on the alternate screen")
+        #expect(try tmux.format("#{cursor_flag}") == "1", "the cursor is still hidden")
+        #expect(try tmux.format("#{keypad_flag}") == "0", "keypad transmit mode left on")
+        // Same line discipline settings as before (echo, icanon, ...).
+        try tmux.run("stty -g | cmp -s - '\(recording.scratch.url.path)/stty-before' && echo stty-same || echo stty-changed")
+        let stty = try tmux.waitFor("the stty comparison") { $0.lines.contains("stty-same") || $0.lines.contains("stty-changed") }
+        #expect(stty.lines.contains("stty-same"), "\(stty)")
+        // Typed text is echoed by the terminal.
+        try tmux.type("echo typed-after-arptop")
+        try tmux.waitFor("the typed text echoed") { $0.lines.last { !$0.isEmpty }?.hasSuffix("echo typed-after-arptop") == true }
+        try tmux.keys("Enter")
+        try tmux.waitFor("the command's output") { $0.lines.contains("typed-after-arptop") }
+    }
+
+    // MARK: -
+
+    static var sampledAtEnd: UInt64 {
+        let summary = lab.lines.last!
+        // The stats of the last snapshot (the line before the summary).
+        let snapshot = lab.lines[lab.lines.count - 2]
+        precondition(summary.contains("\"summary\""))
+        let m = snapshot.firstMatch(of: #/"sampled":([0-9]+)/#)!
+        return UInt64(m.1)!
+    }
+
+    static func format(_ n: UInt64) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return out
+    }
+}

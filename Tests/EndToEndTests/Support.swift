@@ -1,0 +1,431 @@
+import ArptopCore
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: - Finding things
+
+/// The built `arptop` binary: `ARPTOP_BIN`, else beside the test bundle (same build directory).
+enum ArptopBinary {
+    static let path: String = {
+        if let env = ProcessInfo.processInfo.environment["ARPTOP_BIN"], !env.isEmpty { return env }
+        // swift test runs <build>/debug/arptopPackageTests.xctest; arptop sits beside it.
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("arptop").path
+    }()
+}
+
+enum TestEnvironment {
+    /// Under CI a missing tool is a failure, never a silent skip.
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// An executable named `name` on PATH (or in the usual places).
+    static func which(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let dirs = path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin", "/usr/local/bin"]
+        return dirs.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// A scratch directory removed when the value goes away.
+final class ScratchDirectory {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("arptop-e2e-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Writes `text` to `name` and returns the path.
+    func write(_ name: String, _ text: String) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(text.utf8).write(to: file)
+        return file.path
+    }
+}
+
+struct E2EError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+// MARK: - Running processes
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// stderr split into lines (without the final empty one).
+    var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+}
+
+/// Runs `executable` with `arguments` on pipes (stdin from /dev/null); waits at most `timeout` seconds.
+func runDirect(_ executable: String, _ arguments: [String], stdoutTo file: String? = nil, timeout: Double = 60) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["TERM"] = "xterm-256color"
+    p.environment = env
+    p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+    let out = Pipe(), err = Pipe()
+    var outFile: FileHandle?
+    if let file {
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
+        outFile = FileHandle(forWritingAtPath: file)
+        p.standardOutput = outFile
+    } else {
+        p.standardOutput = out
+    }
+    p.standardError = err
+    try p.run()
+    let collected = Collected()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        collected.set(err: err.fileHandleForReading.readDataToEndOfFile())
+        group.leave()
+    }
+    if file == nil {
+        group.enter()
+        DispatchQueue.global().async {
+            collected.set(out: out.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+    }
+    try waitForExit(p, timeout: timeout, what: "\(executable) \(arguments.joined(separator: " "))")
+    group.wait()
+    try outFile?.close()
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: collected.out, as: UTF8.self),
+                         stderr: String(decoding: collected.err, as: UTF8.self))
+}
+
+/// Runs `executable` with stdin and stdout on a fresh pseudo-terminal (`cols`×`rows`, TERM=xterm-256color),
+/// stderr on a pipe, as an operator's shell would, but without tmux. `stdoutTTY` holds what was written
+/// to the terminal.
+func runOnPseudoTerminal(_ executable: String, _ arguments: [String], cols: Int = 160, rows: Int = 48,
+                         timeout: Double = 60) throws -> (result: ProcessResult, stdoutTTY: String) {
+    // Linux's /dev/ptmx: unlock the pair (TIOCSPTLCK) and ask for its number (TIOCGPTN); Glibc's
+    // posix_openpt/ptsname are not visible to Swift without _XOPEN_SOURCE.
+    let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+    guard master >= 0 else { throw E2EError("cannot open /dev/ptmx: \(String(cString: strerror(errno)))") }
+    var unlock: Int32 = 0, number: UInt32 = 0
+    let TIOCSPTLCK: UInt = 0x4004_5431, TIOCGPTN: UInt = 0x8004_5430
+    guard ioctl(master, TIOCSPTLCK, &unlock) == 0, ioctl(master, TIOCGPTN, &number) == 0 else {
+        close(master)
+        throw E2EError("cannot set up a pseudo-terminal: \(String(cString: strerror(errno)))")
+    }
+    var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(cols), ws_xpixel: 0, ws_ypixel: 0)
+    _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    let slavePath = "/dev/pts/\(number)"
+    guard let slave = FileHandle(forUpdatingAtPath: slavePath) else { throw E2EError("cannot open \(slavePath)") }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["TERM"] = "xterm-256color"
+    env["LANG"] = "C.UTF-8"
+    env["LC_ALL"] = "C.UTF-8"
+    env.removeValue(forKey: "TMUX")
+    p.environment = env
+    p.standardInput = slave
+    p.standardOutput = slave
+    let err = Pipe()
+    p.standardError = err
+    try p.run()
+    try slave.close()
+    let collected = Collected()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        collected.set(err: err.fileHandleForReading.readDataToEndOfFile())
+        group.leave()
+    }
+    // Drain the terminal so the program never blocks on a full pty; ends with EIO when it exits.
+    group.enter()
+    DispatchQueue.global().async {
+        var data = Data()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(master, &buf, buf.count)
+            if n > 0 { data.append(contentsOf: buf[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+        collected.set(out: data)
+        group.leave()
+    }
+    defer { close(master) }
+    try waitForExit(p, timeout: timeout, what: "\(executable) \(arguments.joined(separator: " "))")
+    group.wait()
+    let result = ProcessResult(status: p.terminationStatus, stdout: "", stderr: String(decoding: collected.err, as: UTF8.self))
+    return (result, String(decoding: collected.out, as: UTF8.self))
+}
+
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var out = Data()
+    private(set) var err = Data()
+    func set(out: Data) { lock.lock(); self.out = out; lock.unlock() }
+    func set(err: Data) { lock.lock(); self.err = err; lock.unlock() }
+}
+
+private func waitForExit(_ p: Process, timeout: Double, what: String) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while p.isRunning {
+        if Date() > deadline {
+            p.terminate()
+            p.waitUntilExit()
+            throw E2EError("\(what) did not exit within \(Int(timeout)) s")
+        }
+        usleep(20_000)
+    }
+    p.waitUntilExit()
+}
+
+// MARK: - tmux
+
+/// A private tmux server (its own socket) with one session running a plain shell, sized
+/// `cols`×`rows`. Everything is driven through the tmux CLI; the server is killed on `close()`
+/// or deinit.
+final class TmuxSession {
+    /// tmux, when installed.
+    static let executable = TestEnvironment.which("tmux")
+    nonisolated(unsafe) private static var counter = 0
+    private static let counterLock = NSLock()
+
+    let tmux: String
+    let socket: String
+    let target = "e2e"
+    private var closed = false
+
+    /// Starts the server. Throws when tmux is missing (the caller decides skip or fail).
+    init(cols: Int = 160, rows: Int = 48) throws {
+        guard let tmux = Self.executable else { throw E2EError("tmux is not installed") }
+        self.tmux = tmux
+        Self.counterLock.lock()
+        Self.counter += 1
+        socket = "arptop-e2e-\(getpid())-\(Self.counter)"
+        Self.counterLock.unlock()
+        // -f /dev/null: no user configuration; a UTF-8 locale so arptop draws its Unicode glyphs.
+        try tmuxCommand(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(cols), "-y", String(rows),
+                         "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", "-e", "PS1=e2e$ ",
+                         "bash --norc --noprofile"])
+        _ = try? tmuxCommand(["set-option", "-g", "history-limit", "0"])
+        _ = try waitFor("the shell prompt", timeout: 30) { $0.text.contains("$ ") || $0.text.contains("# ") }
+    }
+
+    deinit { close() }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        _ = try? tmuxCommand(["kill-server"])
+    }
+
+    /// Runs `tmux -L socket ARGS` and returns its stdout.
+    @discardableResult
+    func tmuxCommand(_ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tmux)
+        p.arguments = ["-u", "-L", socket] + args
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "TMUX")
+        env["LANG"] = "C.UTF-8"
+        env["LC_ALL"] = "C.UTF-8"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw E2EError("tmux \(args.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Sends tmux key names (`Enter`, `Space`, `Escape`, `C-u`, `Tab`, …) one by one.
+    func keys(_ names: String...) throws {
+        for name in names { try tmuxCommand(["send-keys", "-t", target, name]) }
+    }
+
+    /// Types `text` literally (no key-name lookup).
+    func type(_ text: String) throws {
+        try tmuxCommand(["send-keys", "-t", target, "-l", text])
+    }
+
+    /// Types a shell command line and presses Enter.
+    func run(_ commandLine: String) throws {
+        try type(commandLine)
+        try keys("Enter")
+    }
+
+    /// Starts arptop in the pane's shell; its exit status is echoed as `arptop-exit=N` afterwards.
+    /// Waits until the live screen is up.
+    @discardableResult
+    func launchArptop(_ arguments: [String]) throws -> Screen {
+        let quoted = ([ArptopBinary.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        try run(quoted.joined(separator: " ") + "; echo arptop-exit=$?")
+        return try waitFor("arptop's live screen", timeout: 60) { $0.lines.first?.hasPrefix("arptop  ") ?? false }
+    }
+
+    /// A tmux format evaluated for the pane, e.g. `#{alternate_on}`.
+    func format(_ f: String) throws -> String {
+        try tmuxCommand(["display-message", "-p", "-t", target, f]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func resize(cols: Int, rows: Int) throws {
+        try tmuxCommand(["resize-window", "-t", target, "-x", String(cols), "-y", String(rows)])
+    }
+
+    /// The visible pane as text.
+    func capture() throws -> Screen {
+        let width = Int(try format("#{pane_width}")) ?? 0
+        let text = try tmuxCommand(["capture-pane", "-p", "-t", target])
+        return Screen(text: text, width: width)
+    }
+
+    /// Polls the pane (every 100 ms) until `condition` holds; throws after `timeout` seconds with
+    /// the last screen in the message.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Double = 30, _ condition: (Screen) throws -> Bool) throws -> Screen {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = Screen(text: "", width: 0)
+        while true {
+            last = try capture()
+            if try condition(last) { return last }
+            if Date() > deadline {
+                throw E2EError("timed out after \(Int(timeout)) s waiting for \(what); the screen was:\n\(last.text)")
+            }
+            usleep(100_000)
+        }
+    }
+}
+
+/// The tmux tests need tmux: without it they are skipped, except under CI=true, where they fail.
+func requireTmux() throws -> Bool {
+    if TmuxSession.executable != nil { return true }
+    if TestEnvironment.isCI {
+        Issue.record("tmux is not installed, and CI=true: the end-to-end TUI tests cannot run")
+    }
+    return false
+}
+
+// MARK: - Reading the screen
+
+/// A captured screen and what arptop shows on it.
+struct Screen: CustomStringConvertible {
+    let text: String
+    let lines: [String]
+    let width: Int
+
+    init(text: String, width: Int) {
+        self.text = text
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        self.lines = lines
+        self.width = width
+    }
+
+    var description: String { text }
+
+    func contains(_ s: String) -> Bool { text.contains(s) }
+
+    /// The header's `events N` (row 1).
+    var headerEvents: UInt64? {
+        guard lines.count > 1, let m = lines[1].firstMatch(of: #/^events ([0-9,]+) /#) else { return nil }
+        return Screen.number(m.1)
+    }
+
+    /// The header's `interfaces ...` (right of row 1).
+    var headerInterfaces: String? {
+        guard lines.count > 1, let m = lines[1].firstMatch(of: #/interfaces (.+?)\s*$/#) else { return nil }
+        return String(m.1)
+    }
+
+    /// Whether the PAUSED banner is up, and how many events it says arrived since.
+    var eventsSincePause: UInt64? {
+        guard let first = lines.first, let m = first.firstMatch(of: #/PAUSED . ([0-9,]+) events since pause/#) else { return nil }
+        return Screen.number(m.1)
+    }
+
+    /// The replay label's speed and end marker, e.g. ("1", true) for "replay x.ndjson ×1 (end)".
+    var replayState: (speed: String, atEnd: Bool)? {
+        guard let first = lines.first, let m = first.firstMatch(of: #/replay \S+ ×(\S+)( \(end\))?/#) else { return nil }
+        return (String(m.1), m.2 != nil)
+    }
+
+    /// Where each pane's title rule is: (row, column of the rule's first cell).
+    var paneTitles: [KernelFunction: (row: Int, col: Int)] {
+        var out: [KernelFunction: (Int, Int)] = [:]
+        for (r, line) in lines.enumerated() {
+            let chars = Array(line)
+            for f in KernelFunction.allCases {
+                let needle = Array("─ \(f.rawValue + 1)  \(f.name) ")
+                guard chars.count >= needle.count else { continue }
+                for c in 0...(chars.count - needle.count) where Array(chars[c..<(c + needle.count)]) == needle {
+                    out[f] = (r, c)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Panes side by side (1 and 2 on one row): the wide layout.
+    var isWideLayout: Bool {
+        let t = paneTitles
+        guard let a = t[.arpProcess], let b = t[.ipRouteInputSlow] else { return false }
+        return a.row == b.row && a.col == 0 && b.col > 0
+    }
+
+    /// Panes stacked (1 above 2, both at column 0): the narrow layout.
+    var isNarrowLayout: Bool {
+        let t = paneTitles
+        guard let a = t[.arpProcess], let b = t[.ipRouteInputSlow], let c = t[.fibLookup], let d = t[.fibValidateSource] else { return false }
+        return [a, b, c, d].allSatisfy { $0.col == 0 } && a.row < b.row && b.row < c.row && c.row < d.row
+    }
+
+    /// The widest line, in cells.
+    var maxLineWidth: Int { lines.map(\.count).max() ?? 0 }
+
+    /// What the four panes show: each title's `N calls` and each histogram row's label and count.
+    /// Nil when a pane is not on screen or its numbers cannot be read.
+    var numbers: LabRecording.ScreenNumbers? {
+        let titles = paneTitles
+        guard titles.count == 4 else { return nil }
+        var result = LabRecording.ScreenNumbers()
+        let grid = lines.map { Array($0) }
+        for (f, pos) in titles {
+            // The pane spans from its rule's first cell to the next pane title on the same row (or the line's end).
+            let right = titles.values.filter { $0.row == pos.row && $0.col > pos.col }.map { $0.col - 1 }.min() ?? Int.max
+            func slice(_ r: Int) -> String {
+                let chars = grid[r]
+                guard pos.col < chars.count else { return "" }
+                return String(chars[pos.col..<min(chars.count, right)])
+            }
+            var pane = LabRecording.PaneNumbers()
+            let title = slice(pos.row)
+            if let m = title.firstMatch(of: #/ ([0-9,]+) calls /#) {
+                pane.calls = Screen.number(m.1)
+            } else {
+                return nil
+            }
+            var r = pos.row + 1
+            while r < grid.count, pos.col < grid[r].count, grid[r][pos.col] != "─" {
+                let row = slice(r)
+                if let m = row.firstMatch(of: #/^ [! ] (\S+(?: \S+)*) +[█▉▊▋▌▍▎▏#]* +([0-9,]+) +[0-9]+\.[0-9]%\s*│?\s*$/#) {
+                    pane.bars[String(m.1)] = Screen.number(m.2)
+                }
+                r += 1
+            }
+            result.panes[f] = pane
+        }
+        return result
+    }
+
+    static func number(_ s: Substring) -> UInt64 { UInt64(s.replacingOccurrences(of: ",", with: "")) ?? .max }
+}
