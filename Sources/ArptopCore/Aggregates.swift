@@ -20,7 +20,11 @@ public struct ReturnBucket: Sendable, Equatable {
     /// `count` as a fraction (0...1) of the function's total.
     public var share: Double
 
-    public init(ret: Int32, routeType: UInt32, name: String, count: UInt64, share: Double) {
+    /// The function whose return this is (decides what counts as a failure).
+    public var function: KernelFunction?
+
+    public init(ret: Int32, routeType: UInt32, name: String, count: UInt64, share: Double, function: KernelFunction? = nil) {
+        self.function = function
         self.ret = ret
         self.routeType = routeType
         self.name = name
@@ -28,8 +32,8 @@ public struct ReturnBucket: Sendable, Equatable {
         self.share = share
     }
 
-    /// Whether the call failed: any return other than 0 (errno or, on 6.13+, a drop reason).
-    public var isError: Bool { ret != 0 }
+    /// Whether the call failed (see `KernelFunction.isFailure`).
+    public var isError: Bool { function?.isFailure(ret) ?? (ret != 0) }
 }
 
 /// Calls seen on one interface (of one function, or of all).
@@ -179,7 +183,7 @@ public struct Aggregator: Sendable {
             ReturnBucket(
                 ret: key.ret, routeType: key.routeType,
                 name: bucketName(function: function, ret: key.ret, routeType: key.routeType),
-                count: count, share: Self.share(count, of: total))
+                count: count, share: Self.share(count, of: total), function: function)
         }
         .sorted { ($1.count, $0.ret, $0.routeType) < ($0.count, $1.ret, $1.routeType) }
     }
@@ -191,7 +195,7 @@ public struct Aggregator: Sendable {
         forEachCount(scope, filtered: filtered) { key, count in
             guard function == nil || key.function == function else { return }
             counts[key.interface, default: (0, 0)].calls += count
-            if key.ret != 0 { counts[key.interface, default: (0, 0)].errors += count }
+            if key.function.isFailure(key.ret) { counts[key.interface, default: (0, 0)].errors += count }
         }
         return counts.map { id, c in InterfaceCount(id: id, name: name(of: id), count: c.calls, errors: c.errors) }
             .sorted { $0.id < $1.id }

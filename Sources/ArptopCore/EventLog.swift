@@ -80,7 +80,7 @@ extension ProbeEvent {
     }
 
     /// Whether the call failed: any return other than 0 (errno or, on 6.13+, a drop reason).
-    public var isError: Bool { ret != 0 }
+    public var isError: Bool { function.isFailure(ret) }
 
     /// One line for a log view: time of day, CPU, interface, function, details and return name,
     /// e.g. `14:03:07.123456 cpu1 va       arp_process         reply 10.77.0.1 is-at aa:bb:cc:dd:ee:01 ret=0`.

@@ -28,6 +28,19 @@ public enum KernelFunction: Int, CaseIterable, Codable, Sendable, Comparable, Cu
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
+extension KernelFunction {
+    /// Whether `ret` means the call failed. Any non-zero return does (an errno, NET_RX_DROP
+    /// from arp_process, an `skb_drop_reason` from ip_route_input_slow on 6.13+, EAGAIN from
+    /// a FIB table without a match), except for fib_validate_source, whose callers test
+    /// `err < 0`: a positive return is a success (1: the source is reachable on a link-scope route).
+    public func isFailure(_ ret: Int32) -> Bool {
+        switch self {
+        case .fibValidateSource: ret < 0
+        case .arpProcess, .ipRouteInputSlow, .fibLookup: ret != 0
+        }
+    }
+}
+
 /// How a probe is attached to its kernel function.
 public enum AttachMechanism: String, Codable, Sendable, CaseIterable {
     case fentry      // BPF trampolines (fentry + fexit)

@@ -71,7 +71,7 @@ struct AggregatorTests {
         #expect(fib[0].routeType == 2 && fib[1].routeType == 0)
 
         let arp = a.histogram(of: .arpProcess)
-        #expect(arp == [ReturnBucket(ret: 0, routeType: 0, name: "0", count: 12, share: 1)])
+        #expect(arp == [ReturnBucket(ret: 0, routeType: 0, name: "0", count: 12, share: 1, function: .arpProcess)])
     }
 
     @Test func fibSuccessWithoutRouteTypeIsNamedByReturn() {
@@ -101,7 +101,7 @@ struct AggregatorTests {
             key(.fibValidateSource, "va", ret: -18): 3,
             key(.fibValidateSource, "vb", ifindex: 4, ret: -18): 4,
         ]))
-        #expect(a.histogram(of: .fibValidateSource) == [ReturnBucket(ret: -18, routeType: 0, name: "EXDEV", count: 7, share: 1)])
+        #expect(a.histogram(of: .fibValidateSource) == [ReturnBucket(ret: -18, routeType: 0, name: "EXDEV", count: 7, share: 1, function: .fibValidateSource)])
     }
 
     @Test func nameFilterAppliesRetroactively() {
@@ -309,5 +309,19 @@ struct AggregatorTests {
         #expect(rows.map { "\($0.ifname) \($0.ret) \($0.routeTypeName ?? "-")" } == [
             "lo 0 -", "va -11 -", "va 0 RTN_LOCAL", "va 0 RTN_BROADCAST", "vz 0 RTN_LOCAL", "vb 0 -",
         ])
+    }
+}
+
+@Suite("What counts as a failure")
+struct FailureTests {
+    @Test("fib_validate_source succeeds with a positive return; the others fail on any non-zero")
+    func failureByFunction() {
+        #expect(!KernelFunction.fibValidateSource.isFailure(1))
+        #expect(KernelFunction.fibValidateSource.isFailure(-18))
+        #expect(!KernelFunction.fibValidateSource.isFailure(0))
+        #expect(KernelFunction.arpProcess.isFailure(1))  // NET_RX_DROP
+        #expect(KernelFunction.ipRouteInputSlow.isFailure(5))  // a drop reason on 6.13+
+        #expect(KernelFunction.fibLookup.isFailure(-11))
+        #expect(!KernelFunction.fibLookup.isFailure(0))
     }
 }
