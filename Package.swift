@@ -65,11 +65,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/arptop",
-            exclude: ["man"]
+            exclude: ["man", "demo"],
+            plugins: ["EmbedDemo"]
         ),
 
         // Build-time: BPF C -> object (toolchain clang, -target bpf) -> Swift byte array.
         .executableTarget(name: "bpf-embed", path: "Sources/bpf-embed"),
+        .plugin(
+            name: "EmbedDemo",
+            capability: .buildTool(),
+            dependencies: ["bpf-embed"],
+            path: "Plugins/EmbedDemo"
+        ),
         .plugin(
             name: "EmbedBPF",
             capability: .buildTool(),

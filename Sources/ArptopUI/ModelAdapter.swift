@@ -45,7 +45,9 @@ extension ScreenModel {
         let lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { logged -> LogLine in
             let e = logged.event
             return LogLine(
-                sequence: logged.sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu, interface: e.interfaceLabel,
+                sequence: logged.sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu,
+                // A FIB lookup's event may lack the name; the counts may know it from other calls.
+                interface: e.ifname.isEmpty && !aggregator.name(of: e.interface).isEmpty ? aggregator.name(of: e.interface) : e.interfaceLabel,
                 function: e.function, details: e.details(naming: naming),
                 returnName: naming.returnName(e.ret, of: e.function), isError: e.isError)
         }

@@ -76,6 +76,9 @@ struct Arptop: ParsableCommand {
     @Option(help: ArgumentHelp("Drive the live view from a recording made with --json or --record (no root, no BPF). Keys: > faster, < slower, . next snapshot.", valueName: "file"))
     var replay: String?
 
+    @Flag(help: "Show the live view replaying a recording made on Debian's 6.1 kernel (embedded; loops). Needs no root and no BPF: a first look.")
+    var demo = false
+
     // MARK: monitoring
 
     @Option(help: ArgumentHelp("Also write the kernel's counts (cumulative since attach, -i applies) to FILE in the Prometheus text format for node_exporter's textfile collector, atomically, every refresh and at exit. FILE must end in .prom.", valueName: "file"), completion: .file(extensions: ["prom"]))
@@ -119,6 +122,11 @@ struct Arptop: ParsableCommand {
         }
         if recordMaxSize != nil && record == nil {
             throw ValidationError("--record-max-size needs --record FILE")
+        }
+        if demo {
+            if probes || json || summary || replay != nil || record != nil {
+                throw ValidationError("--demo shows the live view from its own recording; it cannot be combined with --probes, --json, --summary, --replay or --record")
+            }
         }
         if let replay {
             if probes || json || summary { throw ValidationError("--replay drives the live view; it cannot be combined with --probes, --json or --summary") }
@@ -178,7 +186,14 @@ struct Arptop: ParsableCommand {
                 prometheusTextfile: prometheusTextfile
             ).run()
         } else {
-            let source: LiveMode.Source = replay.map { .replay(path: $0, loop: false, label: nil) } ?? .kernel(probeOptions)
+            let source: LiveMode.Source
+            if demo {
+                source = .replay(path: try DemoRecording.path(), loop: true, label: "DEMO: a recording from Debian 6.1, not this machine")
+            } else if let replay {
+                source = .replay(path: replay, loop: false, label: nil)
+            } else {
+                source = .kernel(probeOptions)
+            }
             try LiveMode(
                 source: source, interfaces: Set(interface), duration: duration, refresh: refresh,
                 recordPath: record, recordMaxBytes: recordMaxSize.flatMap(Self.parseSize), logCapacity: logSize,
