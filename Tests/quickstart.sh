@@ -33,6 +33,10 @@ run)
 	shift
 	install_debs "${BUILD_DEBS[@]}"
 	swift build -c release --product arptop >&2
+	if [ $# -eq 0 ] && ! $SUDO .build/release/arptop --probes >/dev/null 2>&1; then
+		echo "quickstart: arptop cannot attach any probe here; showing the demo (a recording from Debian 6.1)" >&2
+		exec .build/release/arptop --demo
+	fi
 	exec $SUDO .build/release/arptop "$@"
 	;;
 test)
