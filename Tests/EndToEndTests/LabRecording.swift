@@ -49,8 +49,9 @@ struct LabRecording {
 
     /// 0.5 s between snapshots, as `--refresh 0.5` writes them.
     static let tickNs: UInt64 = 500_000_000
-    /// Events logged per tick at most (the rest are counted as sampled).
-    static let logBudgetPerTick = 24
+    /// The log rate limit lets through the calls of one ARP request in this many (the rest are
+    /// counted as sampled), spread over the tick like a token bucket.
+    static let logOneRequestIn = 12
 
     /// The recording, one NDJSON record per element (no newlines).
     private(set) var lines: [String] = []
@@ -229,7 +230,6 @@ struct LabRecording {
             var stride = 7
             while gcd(stride, n) != 1 { stride += 1 }
             let spacing = Self.tickNs / UInt64(n + 1)
-            var logged = 0
             var events: [EventRecord] = []
             for i in 0..<n {
                 let (iface, sender, target, rp, peer) = requests[(i * stride) % n]
@@ -237,8 +237,7 @@ struct LabRecording {
                 for call in Self.request(on: iface, from: sender, for: target, rpFilter: rp, at: t,
                                          cpu: UInt32(i % 2), replyPeer: peer) {
                     counts[call.key, default: 0] += 1
-                    if logged < Self.logBudgetPerTick {
-                        logged += 1
+                    if (i + tick) % Self.logOneRequestIn == 0 {
                         stats.submitted += 1
                         events.append(EventRecord(
                             event: call.event, returnName: Self.errnoNames[call.event.ret]!,

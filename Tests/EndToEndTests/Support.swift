@@ -61,90 +61,128 @@ struct ProcessResult {
     var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
 }
 
-/// Runs `executable` with `arguments` on pipes (stdin from /dev/null); waits at most `timeout` seconds.
-func runDirect(_ executable: String, _ arguments: [String], stdoutTo file: String? = nil, timeout: Double = 60) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable)
-    p.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["TERM"] = "xterm-256color"
-    p.environment = env
-    p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-    let out = Pipe(), err = Pipe()
-    var outFile: FileHandle?
-    if let file {
-        _ = FileManager.default.createFile(atPath: file, contents: nil)
-        outFile = FileHandle(forWritingAtPath: file)
-        p.standardOutput = outFile
-    } else {
-        p.standardOutput = out
+/// Starts processes with posix_spawn: Foundation's Process would hand its child the signal mask
+/// of the (libdispatch) thread that starts it, which blocks nearly every signal, so a tmux server
+/// started that way never sees SIGCHLD or SIGTERM, and arptop under it never sees SIGWINCH. Here
+/// children get an empty mask and default handlers, and only the descriptors given to them.
+enum Spawn {
+    /// Starts `argv` with `environment`, its stdin, stdout and stderr on the given descriptors.
+    static func start(_ argv: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t(), all = sigset_t()
+        sigemptyset(&empty)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        let args = argv.map { strdup($0) } + [nil]
+        let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (args + env).forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, &attr, args, env)
+        guard rc == 0 else { throw E2EError("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
+        return pid
     }
-    p.standardError = err
-    try p.run()
-    let collected = Collected()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        collected.set(err: err.fileHandleForReading.readDataToEndOfFile())
-        group.leave()
-    }
-    if file == nil {
-        group.enter()
-        DispatchQueue.global().async {
-            collected.set(out: out.fileHandleForReading.readDataToEndOfFile())
-            group.leave()
+
+    /// Waits for `pid` at most `timeout` seconds (then kills it and throws); returns the exit
+    /// status, or 128 + the signal that ended it.
+    static func wait(_ pid: pid_t, timeout: Double, what: String) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { throw E2EError("waitpid: \(String(cString: strerror(errno)))") }
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw E2EError("\(what) did not exit within \(Int(timeout)) s")
+            }
+            usleep(10_000)
         }
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
-    try waitForExit(p, timeout: timeout, what: "\(executable) \(arguments.joined(separator: " "))")
-    group.wait()
-    try outFile?.close()
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: collected.out, as: UTF8.self),
-                         stderr: String(decoding: collected.err, as: UTF8.self))
+
+    /// The environment children get: ours, without TMUX, with a UTF-8 locale.
+    static var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "TMUX")
+        env["LANG"] = "C.UTF-8"
+        env["LC_ALL"] = "C.UTF-8"
+        return env
+    }
+
+    /// Opens `path` close-on-exec (the child gets it only through dup2).
+    static func open(_ path: String, _ flags: Int32) throws -> Int32 {
+        let fd = Glibc.open(path, flags | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw E2EError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    /// Runs `argv` to completion with stdin from /dev/null, stdout to `stdoutPath` (else captured),
+    /// stderr captured.
+    static func run(_ argv: [String], environment: [String: String] = Spawn.environment, stdoutPath: String? = nil,
+                    timeout: Double = 60) throws -> ProcessResult {
+        let scratch = try ScratchDirectory()
+        let outPath = stdoutPath ?? scratch.url.appendingPathComponent("stdout").path
+        let errPath = scratch.url.appendingPathComponent("stderr").path
+        let null = try open("/dev/null", O_RDONLY)
+        let out = try open(outPath, O_WRONLY | O_CREAT | O_TRUNC)
+        let err = try open(errPath, O_WRONLY | O_CREAT | O_TRUNC)
+        defer { [null, out, err].forEach { close($0) } }
+        let pid = try start(argv, environment: environment, stdin: null, stdout: out, stderr: err)
+        let status = try wait(pid, timeout: timeout, what: argv.joined(separator: " "))
+        func read(_ path: String) -> String { String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
+        return ProcessResult(status: status, stdout: stdoutPath == nil ? read(outPath) : "", stderr: read(errPath))
+    }
+}
+
+/// Runs `executable` directly (stdin from /dev/null, stdout and stderr captured, or stdout to `file`).
+func runDirect(_ executable: String, _ arguments: [String], stdoutTo file: String? = nil, timeout: Double = 60) throws -> ProcessResult {
+    var env = Spawn.environment
+    env["TERM"] = "xterm-256color"
+    return try Spawn.run([executable] + arguments, environment: env, stdoutPath: file, timeout: timeout)
 }
 
 /// Runs `executable` with stdin and stdout on a fresh pseudo-terminal (`cols`×`rows`, TERM=xterm-256color),
-/// stderr on a pipe, as an operator's shell would, but without tmux. `stdoutTTY` holds what was written
+/// stderr captured, as an operator's shell would, but without tmux. `stdoutTTY` holds what was written
 /// to the terminal.
 func runOnPseudoTerminal(_ executable: String, _ arguments: [String], cols: Int = 160, rows: Int = 48,
                          timeout: Double = 60) throws -> (result: ProcessResult, stdoutTTY: String) {
     // Linux's /dev/ptmx: unlock the pair (TIOCSPTLCK) and ask for its number (TIOCGPTN); Glibc's
     // posix_openpt/ptsname are not visible to Swift without _XOPEN_SOURCE.
-    let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-    guard master >= 0 else { throw E2EError("cannot open /dev/ptmx: \(String(cString: strerror(errno)))") }
+    let master = try Spawn.open("/dev/ptmx", O_RDWR | O_NOCTTY)
+    defer { close(master) }
     var unlock: Int32 = 0, number: UInt32 = 0
     let TIOCSPTLCK: UInt = 0x4004_5431, TIOCGPTN: UInt = 0x8004_5430
     guard ioctl(master, TIOCSPTLCK, &unlock) == 0, ioctl(master, TIOCGPTN, &number) == 0 else {
-        close(master)
         throw E2EError("cannot set up a pseudo-terminal: \(String(cString: strerror(errno)))")
     }
     var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(cols), ws_xpixel: 0, ws_ypixel: 0)
     _ = ioctl(master, UInt(TIOCSWINSZ), &size)
-    let slavePath = "/dev/pts/\(number)"
-    guard let slave = FileHandle(forUpdatingAtPath: slavePath) else { throw E2EError("cannot open \(slavePath)") }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable)
-    p.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
+    let slave = try Spawn.open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+    let scratch = try ScratchDirectory()
+    let errPath = scratch.url.appendingPathComponent("stderr").path
+    let err = try Spawn.open(errPath, O_WRONLY | O_CREAT | O_TRUNC)
+    var env = Spawn.environment
     env["TERM"] = "xterm-256color"
-    env["LANG"] = "C.UTF-8"
-    env["LC_ALL"] = "C.UTF-8"
-    env.removeValue(forKey: "TMUX")
-    p.environment = env
-    p.standardInput = slave
-    p.standardOutput = slave
-    let err = Pipe()
-    p.standardError = err
-    try p.run()
-    try slave.close()
-    let collected = Collected()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        collected.set(err: err.fileHandleForReading.readDataToEndOfFile())
-        group.leave()
+    let pid: pid_t
+    do {
+        defer { close(slave); close(err) }
+        pid = try Spawn.start([executable] + arguments, environment: env, stdin: slave, stdout: slave, stderr: err)
     }
-    // Drain the terminal so the program never blocks on a full pty; ends with EIO when it exits.
-    group.enter()
+    // Drain the terminal so the program never blocks on a full pty; read() fails with EIO once
+    // the program (the only holder of the other side) has exited.
+    let collected = Collected()
+    let done = DispatchSemaphore(value: 0)
     DispatchQueue.global().async {
         var data = Data()
         var buf = [UInt8](repeating: 0, count: 65536)
@@ -153,34 +191,19 @@ func runOnPseudoTerminal(_ executable: String, _ arguments: [String], cols: Int 
             if n > 0 { data.append(contentsOf: buf[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
         }
         collected.set(out: data)
-        group.leave()
+        done.signal()
     }
-    defer { close(master) }
-    try waitForExit(p, timeout: timeout, what: "\(executable) \(arguments.joined(separator: " "))")
-    group.wait()
-    let result = ProcessResult(status: p.terminationStatus, stdout: "", stderr: String(decoding: collected.err, as: UTF8.self))
-    return (result, String(decoding: collected.out, as: UTF8.self))
+    let status = try Spawn.wait(pid, timeout: timeout, what: "\(executable) \(arguments.joined(separator: " "))")
+    _ = done.wait(timeout: .now() + 10)
+    let stderr = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
+    return (ProcessResult(status: status, stdout: "", stderr: stderr), String(decoding: collected.out, as: UTF8.self))
 }
 
 private final class Collected: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var out = Data()
-    private(set) var err = Data()
-    func set(out: Data) { lock.lock(); self.out = out; lock.unlock() }
-    func set(err: Data) { lock.lock(); self.err = err; lock.unlock() }
-}
-
-private func waitForExit(_ p: Process, timeout: Double, what: String) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while p.isRunning {
-        if Date() > deadline {
-            p.terminate()
-            p.waitUntilExit()
-            throw E2EError("\(what) did not exit within \(Int(timeout)) s")
-        }
-        usleep(20_000)
-    }
-    p.waitUntilExit()
+    private var _out = Data()
+    var out: Data { lock.lock(); defer { lock.unlock() }; return _out }
+    func set(out: Data) { lock.lock(); _out = out; lock.unlock() }
 }
 
 // MARK: - tmux
@@ -212,7 +235,7 @@ final class TmuxSession {
                          "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", "-e", "PS1=e2e$ ",
                          "bash --norc --noprofile"])
         _ = try? tmuxCommand(["set-option", "-g", "history-limit", "0"])
-        _ = try waitFor("the shell prompt", timeout: 30) { $0.text.contains("$ ") || $0.text.contains("# ") }
+        _ = try waitFor("the shell prompt", timeout: 30) { $0.lines.contains { !$0.isEmpty } }
     }
 
     deinit { close() }
@@ -226,26 +249,11 @@ final class TmuxSession {
     /// Runs `tmux -L socket ARGS` and returns its stdout.
     @discardableResult
     func tmuxCommand(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tmux)
-        p.arguments = ["-u", "-L", socket] + args
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "TMUX")
-        env["LANG"] = "C.UTF-8"
-        env["LC_ALL"] = "C.UTF-8"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw E2EError("tmux \(args.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
+        let r = try Spawn.run([tmux, "-u", "-L", socket] + args, timeout: 30)
+        guard r.status == 0 else {
+            throw E2EError("tmux \(args.joined(separator: " ")) failed (\(r.status)): \(r.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return r.stdout
     }
 
     /// Sends tmux key names (`Enter`, `Space`, `Escape`, `C-u`, `Tab`, …) one by one.
@@ -389,11 +397,21 @@ struct Screen: CustomStringConvertible {
         return [a, b, c, d].allSatisfy { $0.col == 0 } && a.row < b.row && b.row < c.row && c.row < d.row
     }
 
+    /// The event log's lines on screen: interface, function and return columns.
+    var logLines: [(interface: String, function: String, returnName: String)] {
+        guard let heading = lines.firstIndex(where: { $0.hasPrefix(" TIME ") && $0.hasSuffix("RETURN") }) else { return [] }
+        return lines[(heading + 1)...].compactMap { line in
+            guard let m = line.firstMatch(of: #/^ [0-9:.]+ +[0-9]+ (\S+) +(\S+) .* (\S+)$/#) else { return nil }
+            return (String(m.1), String(m.2), String(m.3))
+        }
+    }
+
     /// The widest line, in cells.
     var maxLineWidth: Int { lines.map(\.count).max() ?? 0 }
 
-    /// What the four panes show: each title's `N calls` and each histogram row's label and count.
-    /// Nil when a pane is not on screen or its numbers cannot be read.
+    /// What the four panes show: each title's `N calls` and each histogram row's label and count
+    /// (an unavailable function's pane has no entry). Nil when a pane is not on screen or an
+    /// attached pane's title has no count.
     var numbers: LabRecording.ScreenNumbers? {
         let titles = paneTitles
         guard titles.count == 4 else { return nil }
@@ -411,13 +429,15 @@ struct Screen: CustomStringConvertible {
             let title = slice(pos.row)
             if let m = title.firstMatch(of: #/ ([0-9,]+) calls /#) {
                 pane.calls = Screen.number(m.1)
+            } else if title.contains(" unavailable ") {
+                continue  // no counts: the pane explains why
             } else {
                 return nil
             }
             var r = pos.row + 1
             while r < grid.count, pos.col < grid[r].count, grid[r][pos.col] != "─" {
                 let row = slice(r)
-                if let m = row.firstMatch(of: #/^ [! ] (\S+(?: \S+)*) +[█▉▊▋▌▍▎▏#]* +([0-9,]+) +[0-9]+\.[0-9]%\s*│?\s*$/#) {
+                if let m = row.firstMatch(of: #/^ [! ] ([^\s█▉▊▋▌▍▎▏#]+(?: [^\s█▉▊▋▌▍▎▏#]+)*) +[█▉▊▋▌▍▎▏#]* +([0-9,]+) +[0-9]+\.[0-9]%\s*│?\s*$/#) {
                     pane.bars[String(m.1)] = Screen.number(m.2)
                 }
                 r += 1
