@@ -145,7 +145,7 @@ struct LiveMode {
     /// The terminal checks that need no terminal mode, before any BPF is loaded.
     private func preflight() throws {
         do { try TerminalScreen.preflight() } catch {
-            throw Failure("\(error) (the live view needs a terminal; use --json or --summary for scripts)")
+            throw Failure("\(error)")  // each TerminalError already says what to use instead
         }
     }
 }
