@@ -69,6 +69,14 @@ let package = Package(
             plugins: ["EmbedDemo"]
         ),
 
+        // Benchmarks (BENCHMARKS.md): an ARP flood generator and user-space measurements.
+        .executableTarget(name: "arp-flood", path: "Sources/arp-flood"),
+        .executableTarget(
+            name: "arptop-bench",
+            dependencies: ["ArptopCore", "ArptopUI", "ArptopABI"],
+            path: "Sources/arptop-bench"
+        ),
+
         // Build-time: BPF C -> object (toolchain clang, -target bpf) -> Swift byte array.
         .executableTarget(name: "bpf-embed", path: "Sources/bpf-embed"),
         .plugin(

@@ -9,7 +9,7 @@ ARPTOP=$1
 OUT=$2
 N=${ARPTOP_VM_PACKETS:-5}
 mkdir -p "$OUT"
-exec 2>"$OUT/guest.stderr"
+exec 2>"$OUT/guest-scenarios.stderr"
 set -x
 log() { echo "[guest] $*" >&2; }
 
@@ -137,4 +137,3 @@ $TMUX_SOCK kill-server
 bpftool -j prog show >"$OUT/bpftool-prog-after.json" 2>/dev/null
 bpftool -j link show >"$OUT/bpftool-link-after.json" 2>/dev/null
 
-echo done >"$OUT/complete"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Boots Debian's linux-image-amd64 (6.1) under QEMU with virtme-ng, once, and runs
-# Tests/vm/guest-scenarios.sh inside it against a built arptop binary.
+# every Tests/vm/guest-*.sh inside it (in name order) against a built arptop binary.
 # Usage: run-vm-tests.sh ARPTOP_BINARY OUT_DIR
 # Exit status: 0 when the guest completed its scenarios (assertions live in
 # Tests/KernelTests), 2 when the VM prerequisites are missing, 1 otherwise.
@@ -19,12 +19,12 @@ KERNEL=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | grep -v cloud | sort -V | tail -
 echo "run-vm-tests: booting $KERNEL (TCG, this takes a minute)" >&2
 timeout "${ARPTOP_VM_TIMEOUT:-1500}" vng --run "$KERNEL" --disable-kvm --memory 2G --cpus 2 \
 	--rwdir "$OUT" --cwd "$REPO" \
-	--exec "timeout $(( ${ARPTOP_VM_TIMEOUT:-1500} - 120 )) $REPO/Tests/vm/guest-scenarios.sh $ARPTOP $OUT" \
+	--exec "timeout $(( ${ARPTOP_VM_TIMEOUT:-1500} - 120 )) $REPO/Tests/vm/guest-main.sh $ARPTOP $OUT" \
 	>"$OUT/vng.log" 2>&1
 rc=$?
 echo "$KERNEL" >"$OUT/kernel-image"
 if [ ! -f "$OUT/complete" ]; then
-	echo "run-vm-tests: guest did not complete (vng exit $rc); see $OUT/vng.log and $OUT/guest.stderr" >&2
+	echo "run-vm-tests: guest did not complete (vng exit $rc); see $OUT/vng.log and $OUT/guest-*.stderr" >&2
 	tail -20 "$OUT/vng.log" >&2
 	exit 1
 fi

@@ -1,0 +1,16 @@
+#!/bin/bash
+# Runs INSIDE the virtme-ng guest: every Tests/vm/guest-*.sh but this one, in name order,
+# each with its own log; writes OUT/complete when all have run. Usage: guest-main.sh ARPTOP OUT
+set -u
+ARPTOP=$1
+OUT=$2
+DIR=$(dirname "$0")
+mkdir -p "$OUT"
+for script in "$DIR"/guest-*.sh; do
+	[ "$(basename "$script")" = guest-main.sh ] && continue
+	name=$(basename "$script" .sh)
+	echo "[guest] running $name" >&2
+	"$script" "$ARPTOP" "$OUT" >"$OUT/$name.stdout" 2>&1
+	echo $? >"$OUT/$name.rc"
+done
+echo done >"$OUT/complete"
