@@ -177,6 +177,26 @@ struct ReplayScreenTests {
         Self.expectNumbers(restored, final)
     }
 
+    @Test("resizing works when arptop inherits SIGWINCH blocked (as from a test runner's or supervisor's thread)")
+    func resizeWithSIGWINCHBlocked() throws {
+        guard try requireTmux() else { return }
+        // perl-base is essential on Debian; it blocks the signal and execs arptop with that mask.
+        guard let perl = TestEnvironment.which("perl") else {
+            #expect(!TestEnvironment.isCI, "perl is missing, and CI=true")
+            return
+        }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"], wrapper: [
+            perl, "-MPOSIX", "-e", "sigprocmask(SIG_BLOCK, POSIX::SigSet->new(\(SIGWINCH))) or die; exec @ARGV or die",
+        ])
+        try tmux.waitFor("the first counts") { ($0.headerEvents ?? 0) > 0 && $0.isWideLayout }
+        try tmux.resize(cols: 100, rows: 30)
+        let narrow = try tmux.waitFor("the narrow layout at 100×30") { $0.width == 100 && $0.isNarrowLayout }
+        #expect(narrow.maxLineWidth <= 100)
+    }
+
     @Test("? opens the key help; Esc closes it")
     func help() throws {
         guard try requireTmux() else { return }

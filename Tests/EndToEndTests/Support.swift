@@ -272,11 +272,12 @@ final class TmuxSession {
         try keys("Enter")
     }
 
-    /// Starts arptop in the pane's shell; its exit status is echoed as `arptop-exit=N` afterwards.
-    /// Waits until the live screen is up.
+    /// Starts arptop in the pane's shell (through `wrapper`, a command that execs its arguments,
+    /// if any); its exit status is echoed as `arptop-exit=N` afterwards. Waits until the live
+    /// screen is up.
     @discardableResult
-    func launchArptop(_ arguments: [String]) throws -> Screen {
-        let quoted = ([ArptopBinary.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    func launchArptop(_ arguments: [String], wrapper: [String] = []) throws -> Screen {
+        let quoted = (wrapper + [ArptopBinary.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         try run(quoted.joined(separator: " ") + "; echo arptop-exit=$?")
         return try waitFor("arptop's live screen", timeout: 60) { $0.lines.first?.hasPrefix("arptop  ") ?? false }
     }
