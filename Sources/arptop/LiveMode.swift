@@ -86,6 +86,9 @@ struct LiveMode {
             if poll(&fds, nfds_t(fds.count), timeout) < 0 && errno != EINTR {
                 throw Failure("poll failed: \(String(cString: strerror(errno)))")
             }
+            // The terminal went away (SSH dropped) without a SIGHUP reaching us (nohup, a shell
+            // that does not forward it): stop as for SIGHUP rather than spin on POLLHUP.
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break mainLoop }
             now = monotonicNow()
             try collector.drainEvents(now: now) { event in
                 log.append(event)
@@ -126,6 +129,14 @@ struct LiveMode {
             }
             if redraw {
                 term.draw(Renderer.render(state, glyphs: term.glyphs))
+                #if DEBUG
+                // Tests force a crash with the screen up (ARPTOP_TEST_CRASH_AFTER=seconds): the
+                // terminal must still be restored and the probes detached.
+                if let after = ProcessInfo.processInfo.environment["ARPTOP_TEST_CRASH_AFTER"].flatMap(Double.init),
+                   now >= start + UInt64(after * 1e9) {
+                    fatalError("ARPTOP_TEST_CRASH_AFTER")
+                }
+                #endif
             }
         }
 
