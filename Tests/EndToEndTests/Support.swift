@@ -298,15 +298,21 @@ final class TmuxSession {
         return Screen(text: text, width: width)
     }
 
-    /// Polls the pane (every 100 ms) until `condition` holds; throws after `timeout` seconds with
-    /// the last screen in the message.
+    /// Polls the pane (every 100 ms) until `condition` holds on a settled screen; throws after
+    /// `timeout` seconds with the last screen in the message. Settled: a second capture right
+    /// after shows the same text, so a screen tmux has only partly received (a large redraw
+    /// arrives in several writes) is never taken for the answer.
     @discardableResult
     func waitFor(_ what: String, timeout: Double = 30, _ condition: (Screen) throws -> Bool) throws -> Screen {
         let deadline = Date().addingTimeInterval(timeout)
         var last = Screen(text: "", width: 0)
         while true {
             last = try capture()
-            if try condition(last) { return last }
+            if try condition(last) {
+                usleep(50_000)
+                if try capture().text == last.text { return last }
+                continue
+            }
             if Date() > deadline {
                 throw E2EError("timed out after \(Int(timeout)) s waiting for \(what); the screen was:\n\(last.text)")
             }
