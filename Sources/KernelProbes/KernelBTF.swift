@@ -10,7 +10,9 @@ final class KernelBTF {
     init(path: String) throws {
         guard let btf = btf__parse(path, nil) else {
             let err = currentErrno
-            throw ProbeError("btf__parse(\(path)) failed: \(errnoName(err)): arptop needs the kernel's BTF (CONFIG_DEBUG_INFO_BTF=y)")
+            // libbpf's own codes (4000+, e.g. LIBBPF_ERRNO__FORMAT) mean the file is not BTF.
+            let why = err >= 4000 ? "not a BTF file" : errnoName(err)
+            throw ProbeError("btf__parse(\(path)) failed: \(why): arptop needs the kernel's BTF (CONFIG_DEBUG_INFO_BTF=y)")
         }
         handle = btf
     }
