@@ -221,6 +221,8 @@ final class TmuxSession {
     let socket: String
     let target = "e2e"
     private var closed = false
+    /// The server's socket file: kill-server leaves it behind, close() removes it.
+    private var socketPath: String?
 
     /// Starts the server. Throws when tmux is missing (the caller decides skip or fail).
     init(cols: Int = 160, rows: Int = 48) throws {
@@ -234,7 +236,7 @@ final class TmuxSession {
         try tmuxCommand(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(cols), "-y", String(rows),
                          "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", "-e", "PS1=e2e$ ",
                          "bash --norc --noprofile"])
-        _ = try? tmuxCommand(["set-option", "-g", "history-limit", "0"])
+        socketPath = try? format("#{socket_path}")
         _ = try waitFor("the shell prompt", timeout: 30) { $0.lines.contains { !$0.isEmpty } }
     }
 
@@ -244,6 +246,7 @@ final class TmuxSession {
         guard !closed else { return }
         closed = true
         _ = try? tmuxCommand(["kill-server"])
+        if let socketPath, !socketPath.isEmpty { unlink(socketPath) }
     }
 
     /// Runs `tmux -L socket ARGS` and returns its stdout.
