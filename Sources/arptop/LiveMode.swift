@@ -23,17 +23,18 @@ struct LiveMode {
     var prometheusTextfile: String? = nil
 
     func run() throws {
-        try preflight()
         let collector: any Collector
         var session: ProbeSession?
         switch source {
         case .kernel(let options):
+            try preflight()  // before any BPF is loaded
             try ProbeSession.checkPrivileges()
             let s = try ProbeSession(options: options)
             session = s
             collector = LiveCollector(session: s)
         case .replay(let path, let loop, let label):
-            collector = try ReplayCollector(path: path, loop: loop, label: label)
+            collector = try ReplayCollector(path: path, loop: loop, label: label)  // a bad file is named first
+            try preflight()
         }
         defer { session?.close() }
 
