@@ -1,12 +1,13 @@
 #!/bin/bash
 # Runs INSIDE the virtme-ng guest: every Tests/vm/guest-*.sh but this one, in name order,
 # each with its own log; writes OUT/complete when all have run. Usage: guest-main.sh ARPTOP OUT
+# ARPTOP_VM_ONLY=guest-scenarios runs just that one (developers iterating).
 set -u
 ARPTOP=$1
 OUT=$2
 DIR=$(dirname "$0")
 mkdir -p "$OUT"
-for script in "$DIR"/guest-*.sh; do
+for script in "$DIR"/${ARPTOP_VM_ONLY:-guest-*}.sh; do
 	[ "$(basename "$script")" = guest-main.sh ] && continue
 	name=$(basename "$script" .sh)
 	echo "[guest] running $name" >&2
