@@ -70,7 +70,7 @@ public final class ProbeSession {
         statuses = plans.map(\.status)
         guard loaded != nil else {
             let why = plans.map { "\($0.function.name): \($0.status.reason ?? "no attach mechanism")" }
-            throw ProbeError("no kernel function could be probed: " + why.joined(separator: "; "))
+            throw ProbeError("no kernel function could be probed (arptop --demo shows what arptop does, from a recording): " + why.joined(separator: "; "))
         }
     }
 
