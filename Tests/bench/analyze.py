@@ -5,10 +5,15 @@ import json, os, re, statistics, sys
 
 OUT = sys.argv[1]
 FUNCS = ["arp_process", "ip_route_input_slow", "fib_lookup", "fib_validate_source"]
+ARPTOP_PROG = re.compile(r"_(fentry|fexit|kprobe|kretprobe|tp)$")
+
+
+def path(name):
+    return os.path.join(OUT, name)
 
 
 def read(name):
-    with open(os.path.join(OUT, name)) as f:
+    with open(path(name)) as f:
         return f.read()
 
 
@@ -32,190 +37,187 @@ def progs(name):
 
 
 def function_of(prog_name):
-    n = prog_name
-    for prefix in ("kretfunc_", "kfunc_", "kretprobe_", "kprobe_", "kretfunc:", "kfunc:", "kretprobe:", "kprobe:"):
-        if n.startswith(prefix):
-            n = n[len(prefix):]
-            break
-    if n.startswith("fib_lookup") or (len(n) >= 5 and "fib_table_lookup".startswith(n[:16])) or n.startswith("fib_table"):
+    """arptop: arp_process_fentry, fib_lookup_fexit...; bpftrace: the probed function's name (truncated)."""
+    n = ARPTOP_PROG.sub("", prog_name)
+    if n.startswith("fib_lookup") or n.startswith("fib_table"):
         return "fib_lookup"
     for f in FUNCS:
-        if len(n) >= 3 and (f.startswith(n) or n.startswith(f)):
+        if len(n) >= 5 and (f.startswith(n) or n.startswith(f)):
             return f
     return None
 
 
+def arptop_summary_counts(name):
+    counted, fn, events = {}, None, {}
+    for line in read(name).splitlines():
+        m = re.match(r"^(\w+)\s+\(", line)
+        if m:
+            fn = m.group(1)
+            continue
+        m = re.match(r"events: (\d+) logged, (\d+) dropped, (\d+) sampled", line)
+        if m:
+            events = dict(zip(("logged", "dropped", "sampled"), map(int, m.groups())))
+            continue
+        cols = line.split()
+        if fn and len(cols) >= 7 and cols[0] == "va" and cols[-2].isdigit():
+            counted[fn] = counted.get(fn, 0) + int(cols[-2])
+    return counted, events
+
+
+def bpftrace_counts(name):
+    counted = {}
+    for line in read(name).splitlines():
+        m = re.match(r"^@(\w+)\[(\S+), (-?\d+)\]: (\d+)", line)
+        if m and m.group(1) in FUNCS and m.group(2) in ("va", "3"):  # fib_lookup is keyed by ifindex
+            counted[m.group(1)] = counted.get(m.group(1), 0) + int(m.group(4))
+    return counted
+
+
 def run_facts(run):
+    if not os.path.exists(path(run + ".after.progs.json")):  # missing or still running
+        return None
     f = {"run": run}
     fl = kv(run + ".flood")
-    f["sent"], f["seconds"], f["pps_sent"] = int(fl["sent"]), fl["seconds"], fl["pps"]
+    f["sent"], f["seconds"] = int(fl["sent"]), fl["seconds"]
     b, a = kv(run + ".before.counters"), kv(run + ".after.counters")
     for k in ("rx_packets", "tx_packets", "rx_dropped", "softnet_dropped"):
         f[k] = int(a[k] - b[k])
-    f["pps_processed"] = f["tx_packets"] / f["seconds"]  # ARP replies va sent = requests arp_process answered
-    f["pps_received"] = f["rx_packets"] / f["seconds"]
-    # BPF programs of the tracer: loaded after its start; stats delta over the flood.
-    before_attach = progs(run + ".progs-before-attach.json")
-    pb, pa = progs(run + ".before.progs.json"), progs(run + ".after.progs.json")
-    per_prog, per_fn = [], {fn: {"ns": 0, "calls": 0, "progs": []} for fn in FUNCS}
-    has_tracer = os.path.exists(os.path.join(OUT, run + ".progs-before-attach.json"))
-    for pid, p in pa.items():
-        if not has_tracer or pid in before_attach:
-            continue
-        ns = p.get("run_time_ns", 0) - pb.get(pid, {}).get("run_time_ns", 0)
-        cnt = p.get("run_cnt", 0) - pb.get(pid, {}).get("run_cnt", 0)
-        fn = function_of(p.get("name", ""))
-        per_prog.append((p.get("name", "?"), p.get("type", "?"), fn, cnt, ns))
-        if fn:
-            per_fn[fn]["ns"] += ns
-            per_fn[fn]["calls"] = max(per_fn[fn]["calls"], cnt)
-            per_fn[fn]["progs"].append(p.get("name", "?"))
-    f["progs"] = per_prog
-    f["per_fn"] = per_fn
-    f["bpf_ns_total"] = sum(x[4] for x in per_prog)
-    f["bpf_runs_total"] = sum(x[3] for x in per_prog)
-    # Counts seen by the tracer on va, for exactness.
-    if os.path.exists(os.path.join(OUT, run + ".summary")):
-        f["tracer"] = "arptop"
-        counted, fn = {}, None
-        for line in read(run + ".summary").splitlines():
-            m = re.match(r"^(\w+)\s+\(", line)
-            if m:
-                fn = m.group(1)
+    f["pps"] = f["tx_packets"] / f["seconds"]  # ARP replies va sent = requests arp_process answered
+    # Programs loaded by the tracer(s): not there before it started; stats delta over the flood.
+    tools = {}
+    if os.path.exists(path(run + ".progs-before-attach.json")):
+        before_attach = progs(run + ".progs-before-attach.json")
+        pb, pa = progs(run + ".before.progs.json"), progs(run + ".after.progs.json")
+        for pid, p in pa.items():
+            if pid in before_attach:
                 continue
-            if line.startswith("events:"):
-                m = re.match(r"events: (\d+) logged, (\d+) dropped, (\d+) sampled", line)
-                f["logged"], f["dropped"], f["sampled"] = map(int, m.groups())
-                continue
-            cols = line.split()
-            if fn and len(cols) >= 7 and cols[0] == "va" and cols[-2].isdigit():
-                counted[fn] = counted.get(fn, 0) + int(cols[-2])
-        f["counted"] = counted
-    elif os.path.exists(os.path.join(OUT, run + ".out")):
-        f["tracer"] = "bpftrace"
-        counted = {}
-        for line in read(run + ".out").splitlines():
-            m = re.match(r"^@(\w+)\[(\S+), (-?\d+)\]: (\d+)", line)
-            if m and m.group(1) in FUNCS and m.group(2) in ("va", "3"):
-                counted[m.group(1)] = counted.get(m.group(1), 0) + int(m.group(4))
-        f["counted"] = counted
-    else:
-        f["tracer"] = "none"
+            name = p.get("name", "?")
+            ns = p.get("run_time_ns", 0) - pb.get(pid, {}).get("run_time_ns", 0)
+            cnt = p.get("run_cnt", 0) - pb.get(pid, {}).get("run_cnt", 0)
+            tool = "arptop" if ARPTOP_PROG.search(name) or name.startswith("softirq_") else "bpftrace"
+            t = tools.setdefault(tool, {"progs": [], "fn": {fn: {"ns": 0, "calls": 0, "progs": []} for fn in FUNCS}})
+            fn = function_of(name)
+            t["progs"].append((name, p.get("type", "?"), fn, cnt, ns))
+            if fn:
+                t["fn"][fn]["ns"] += ns
+                t["fn"][fn]["calls"] = max(t["fn"][fn]["calls"], cnt)
+                t["fn"][fn]["progs"].append(name)
+    for t in tools.values():
+        t["ns_total"] = sum(x[4] for x in t["progs"])
+        t["ns_per_request"] = t["ns_total"] / f["sent"] if f["sent"] else float("nan")
+    f["tools"] = tools
+    f["counted"] = {}
+    if os.path.exists(path(run + ".summary")):
+        f["counted"]["arptop"], f["events"] = arptop_summary_counts(run + ".summary")
+    if os.path.exists(path(run + ".out")):
+        f["counted"]["bpftrace"] = bpftrace_counts(run + ".out")
     return f
 
 
-def per_call(f, fn):
-    d = f["per_fn"][fn]
+def per_call(t, fn):
+    d = t["fn"][fn]
     return d["ns"] / d["calls"] if d["calls"] else float("nan")
 
 
-def per_packet(f):
-    return f["bpf_ns_total"] / f["sent"] if f["sent"] else float("nan")
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
 
 
-env = kv("env.txt") if os.path.exists(os.path.join(OUT, "env.txt")) else {}
-env_text = read("env.txt") if env else ""
+env_text = read("env.txt") if os.path.exists(path("env.txt")) else ""
 rounds = sorted({int(m.group(1)) for n in os.listdir(OUT) for m in [re.match(r"r(\d+)-", n)] if m})
-runs = {}
-for r in rounds:
-    for cfg in ("baseline", "arptop", "bpftrace"):
-        name = f"r{r}-{cfg}"
-        if os.path.exists(os.path.join(OUT, name + ".flood")):
-            runs[(r, cfg)] = run_facts(name)
-extra = run_facts("x-arptop-unlimited") if os.path.exists(os.path.join(OUT, "x-arptop-unlimited.flood")) else None
+CONFIGS = ["base1", "arptop", "base2", "bpftrace", "base3", "both"]
+runs = {(r, c): run_facts(f"r{r}-{c}") for r in rounds for c in CONFIGS}
+runs = {k: v for k, v in runs.items() if v}
+extra = run_facts("x-arptop-unlimited")
 
 print("### Environment (guest)\n")
 print("```\n" + env_text.strip() + "\n```\n")
-print("```\n" + read("probes.txt").strip() + "\n```\n")
+if os.path.exists(path("probes.txt")):
+    print("`arptop --probes` in the guest:\n\n```\n" + read("probes.txt").strip() + "\n```\n")
 
-print("### ARP rate under the flood (packets/s, from va's own counters)\n")
-print("| round | config | sent by arp-flood | rx on va | ARP replies sent by va | processed/s | softnet drops | vs baseline |")
+ratio = {k: [] for k in ("arptop/baseline", "bpftrace/baseline", "both/baseline", "arptop/bpftrace packets/s",
+                         "arptop/bpftrace BPF ns per request (separate runs)",
+                         "arptop/bpftrace BPF ns per request (same run)")}
+fn_ratio = {fn: [] for fn in FUNCS}
+
+print("### ARP rate under the flood (from va's own counters)\n")
+print("Each tracer run is compared with the mean of the baselines just before and after it.\n")
+print("| round | config | requests sent | rx on va | ARP replies sent by va | processed/s | softnet drops | vs baseline |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-ratios = {"arptop/baseline": [], "bpftrace/baseline": [], "arptop/bpftrace pps": [],
-          "arptop/bpftrace ns per packet": []}
-fn_ratios = {fn: [] for fn in FUNCS}
 for r in rounds:
-    base = runs.get((r, "baseline"))
-    for cfg in ("baseline", "arptop", "bpftrace"):
-        f = runs.get((r, cfg))
+    def base(*names):
+        xs = [runs[(r, n)]["pps"] for n in names if (r, n) in runs]
+        return sum(xs) / len(xs) if xs else float("nan")
+    ref = {"base1": base("base1"), "base2": base("base2"), "base3": base("base3"),
+           "arptop": base("base1", "base2"), "bpftrace": base("base2", "base3"), "both": base("base3")}
+    for c in CONFIGS:
+        f = runs.get((r, c))
         if not f:
             continue
-        rel = f["pps_processed"] / base["pps_processed"] if base else float("nan")
-        print(f"| {r} | {cfg} | {f['sent']} | {f['rx_packets']} | {f['tx_packets']} | {f['pps_processed']:.0f} | "
+        rel = f["pps"] / ref[c]
+        print(f"| {r} | {c} | {f['sent']} | {f['rx_packets']} | {f['tx_packets']} | {f['pps']:.0f} | "
               f"{f['softnet_dropped']} | {rel:.3f} |")
-    a, t = runs.get((r, "arptop")), runs.get((r, "bpftrace"))
-    if base and a:
-        ratios["arptop/baseline"].append(a["pps_processed"] / base["pps_processed"])
-    if base and t:
-        ratios["bpftrace/baseline"].append(t["pps_processed"] / base["pps_processed"])
+        if c in ("arptop", "bpftrace", "both"):
+            ratio[f"{c}/baseline"].append(rel)
+    a, t, x = runs.get((r, "arptop")), runs.get((r, "bpftrace")), runs.get((r, "both"))
     if a and t:
-        ratios["arptop/bpftrace pps"].append(a["pps_processed"] / t["pps_processed"])
-        ratios["arptop/bpftrace ns per packet"].append(per_packet(a) / per_packet(t))
+        ratio["arptop/bpftrace packets/s"].append(a["pps"] / t["pps"])
+        ratio["arptop/bpftrace BPF ns per request (separate runs)"].append(
+            a["tools"]["arptop"]["ns_per_request"] / t["tools"]["bpftrace"]["ns_per_request"])
+    if x and "arptop" in x["tools"] and "bpftrace" in x["tools"]:
+        ratio["arptop/bpftrace BPF ns per request (same run)"].append(
+            x["tools"]["arptop"]["ns_per_request"] / x["tools"]["bpftrace"]["ns_per_request"])
         for fn in FUNCS:
-            fn_ratios[fn].append(per_call(a, fn) / per_call(t, fn))
+            fn_ratio[fn].append(per_call(x["tools"]["arptop"], fn) / per_call(x["tools"]["bpftrace"], fn))
 if extra:
     print(f"| - | arptop --log-rate 0 | {extra['sent']} | {extra['rx_packets']} | {extra['tx_packets']} | "
-          f"{extra['pps_processed']:.0f} | {extra['softnet_dropped']} | (no baseline in this slot) |")
+          f"{extra['pps']:.0f} | {extra['softnet_dropped']} | - |")
 print()
 
-print("### BPF programs' own cost (kernel.bpf_stats_enabled: run_time_ns / run_cnt, flood window only)\n")
-print("| round | tracer | function | programs | calls | ns per call (all its programs) |")
-print("| --- | --- | --- | --- | ---: | ---: |")
-for r in rounds:
-    for cfg in ("arptop", "bpftrace"):
-        f = runs.get((r, cfg))
-        if not f:
-            continue
-        for fn in FUNCS:
-            d = f["per_fn"][fn]
-            print(f"| {r} | {cfg} | {fn} | {', '.join(sorted(d['progs']))} | {d['calls']} | {per_call(f, fn):.0f} |")
-        print(f"| {r} | {cfg} | **all, per ARP request** | {len(f['progs'])} programs | {f['sent']} requests | "
-              f"**{per_packet(f):.0f}** |")
-if extra:
-    for fn in FUNCS:
-        d = extra["per_fn"][fn]
-        print(f"| - | arptop --log-rate 0 | {fn} | {', '.join(sorted(d['progs']))} | {d['calls']} | {per_call(extra, fn):.0f} |")
-    print(f"| - | arptop --log-rate 0 | **all, per ARP request** | {len(extra['progs'])} programs | {extra['sent']} requests | "
-          f"**{per_packet(extra):.0f}** |")
-print()
-
-print("### Counts stay exact (arp_process calls counted on va vs requests sent)\n")
-print("| run | sent | va rx | arptop/bpftrace count of arp_process on va | exact | events logged / dropped / sampled |")
-print("| --- | ---: | ---: | ---: | --- | --- |")
-for key in sorted(runs):
-    f = runs[key]
-    if f["tracer"] == "none":
-        continue
-    c = f["counted"].get("arp_process", 0)
-    ev = f"{f['logged']} / {f['dropped']} / {f['sampled']}" if "logged" in f else "-"
-    print(f"| {f['run']} | {f['sent']} | {f['rx_packets']} | {c} | {'yes' if c == f['sent'] else 'NO'} | {ev} |")
-if extra:
-    c = extra["counted"].get("arp_process", 0)
-    print(f"| x-arptop-unlimited (--log-rate 0) | {extra['sent']} | {extra['rx_packets']} | {c} | "
-          f"{'yes' if c == extra['sent'] else 'NO'} | {extra['logged']} / {extra['dropped']} / {extra['sampled']} |")
-print()
-
-print("### Ratios (median over rounds; each ratio from one round's side-by-side runs)\n")
+print("### Ratios (median over rounds; each ratio is taken within one round)\n")
 print("| ratio | per round | median | target |")
-print("| --- | --- | ---: | --- |")
-targets = {"arptop/baseline": "≥ 0.9", "bpftrace/baseline": "-", "arptop/bpftrace pps": "-",
-           "arptop/bpftrace ns per packet": "≤ 1.0 (aim 0.7)"}
-for k, xs in ratios.items():
+print("| --- | --- | --- | --- |")
+targets = {"arptop/baseline": "≥ 0.9", "arptop/bpftrace BPF ns per request (same run)": "≤ 1.0 (aim 0.7)",
+           "arptop/bpftrace BPF ns per request (separate runs)": "≤ 1.0 (aim 0.7)"}
+for k, xs in ratio.items():
     if xs:
-        print(f"| {k} | {', '.join(f'{x:.3f}' for x in xs)} | **{statistics.median(xs):.3f}** | {targets[k]} |")
-for fn, xs in fn_ratios.items():
+        print(f"| {k} | {', '.join(f'{v:.3f}' for v in xs)} | **{med(xs):.3f}** | {targets.get(k, '-')} |")
+for fn, xs in fn_ratio.items():
     if xs:
-        print(f"| arptop/bpftrace ns per call, {fn} | {', '.join(f'{x:.3f}' for x in xs)} | "
-              f"**{statistics.median(xs):.3f}** | ≤ 1.0 |")
+        print(f"| arptop/bpftrace BPF ns per call of {fn} (same run) | {', '.join(f'{v:.3f}' for v in xs)} | "
+              f"**{med(xs):.3f}** | ≤ 1.0 |")
+print()
+
+print("### BPF programs' own cost (kernel.bpf_stats_enabled: run_time_ns / run_cnt over the flood)\n")
+print("ns per call = all of that tool's programs on the function (entry + return) / calls.\n")
+print("| run | tool | " + " | ".join(FUNCS) + " | all programs, per ARP request |")
+print("| --- | --- | " + " | ".join("---:" for _ in FUNCS) + " | ---: |")
+for key in sorted(runs) + ([("x", "unlimited")] if extra else []):
+    f = runs.get(key) or extra
+    for tool, t in sorted(f["tools"].items()):
+        label = tool + (" --log-rate 0" if f is extra else "")
+        print(f"| {f['run']} | {label} | " + " | ".join(f"{per_call(t, fn):.0f}" for fn in FUNCS) +
+              f" | **{t['ns_per_request']:.0f}** |")
+print()
+
+print("### Counts stay exact (calls counted on va vs ARP requests sent)\n")
+print("| run | requests sent | rx on va | tool | arp_process | ip_route_input_slow | fib_lookup | fib_validate_source | exact | events logged / dropped / sampled |")
+print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- |")
+for key in sorted(runs) + ([("x", "unlimited")] if extra else []):
+    f = runs.get(key) or extra
+    for tool, c in sorted(f["counted"].items()):
+        exact = all(c.get(fn, 0) == f["sent"] for fn in FUNCS)
+        ev = f.get("events", {})
+        evs = f"{ev['logged']} / {ev['dropped']} / {ev['sampled']}" if tool == "arptop" and ev else "-"
+        print(f"| {f['run']} | {f['sent']} | {f['rx_packets']} | {tool} | " +
+              " | ".join(str(c.get(fn, 0)) for fn in FUNCS) + f" | {'yes' if exact else '**NO**'} | {evs} |")
 print()
 
 print("### Per program (flood window)\n")
-print("| run | program | type | function | run_cnt | ns per run |")
-print("| --- | --- | --- | --- | ---: | ---: |")
-for key in sorted(runs):
-    f = runs[key]
-    for name, typ, fn, cnt, ns in sorted(f["progs"], key=lambda x: (str(x[2]), x[0])):
-        print(f"| {f['run']} | {name} | {typ} | {fn or '-'} | {cnt} | {ns / cnt if cnt else 0:.0f} |")
-if extra:
-    for name, typ, fn, cnt, ns in sorted(extra["progs"], key=lambda x: (str(x[2]), x[0])):
-        print(f"| x-arptop-unlimited | {name} | {typ} | {fn or '-'} | {cnt} | {ns / cnt if cnt else 0:.0f} |")
+print("| run | program | type | run_cnt | ns per run |")
+print("| --- | --- | --- | ---: | ---: |")
+for key in sorted(runs) + ([("x", "unlimited")] if extra else []):
+    f = runs.get(key) or extra
+    for tool, t in sorted(f["tools"].items()):
+        for name, typ, fn, cnt, ns in sorted(t["progs"], key=lambda p: (str(p[2]), p[0])):
+            print(f"| {f['run']} | {name} | {typ} | {cnt} | {ns / cnt if cnt else 0:.0f} |")

@@ -2,10 +2,14 @@
 # Runs INSIDE the virtme-ng guest (Debian's 6.1 kernel), as root, started by
 # Tests/bench/run-vm-bench.sh. Usage: guest-bench.sh ARPTOP ARP_FLOOD OUT_DIR
 # Builds the veth/netns pair of the VM tests, then, for each of BENCH_ROUNDS rounds,
-# floods ARP requests for BENCH_SECONDS under three configurations, in turn:
-#   baseline  no tracer
-#   arptop    arptop --summary (headless, default --log-rate), until SIGINT
-#   bpftrace  Tests/bench/arptop-equivalent.bt
+# floods ARP requests for BENCH_SECONDS under these configurations, in this order:
+#   base1, arptop, base2, bpftrace, base3, both
+# base*     no tracer (each tracer run is compared with the baselines just before and after it,
+#           so that a slow drift of the host's load cancels out)
+# arptop    arptop --summary (headless, default --log-rate), until SIGINT
+# bpftrace  Tests/bench/arptop-equivalent.bt
+# both      arptop and the bpftrace script attached together: both tools' programs run on the
+#           same calls at the same moments, the fairest per-call cost comparison
 # and once at the end `arptop-unlimited` (--log-rate 0: every call offered to the ring buffer).
 # Records raw facts only (kernel counters, bpftool program stats, tracer output);
 # Tests/bench/analyze.py turns them into the tables of BENCHMARKS.md.
@@ -106,11 +110,29 @@ run_bpftrace() { # run name
 
 log "warm-up"
 ip netns exec t1 "$FLOOD" -i vb -t 10.77.0.1 -d 3 -q >"$OUT/warmup.flood" 2>&1
+run_both() { # run name: arptop first, then bpftrace, one flood with both attached
+	local name=$1
+	bpftool -j prog show >"$OUT/$name.progs-before-attach.json" 2>/dev/null
+	taskset -c 0 "$ARPTOP" --summary >"$OUT/$name.summary" 2>"$OUT/$name.stderr" &
+	local apid=$!
+	wait_for "$OUT/$name.stderr" "counting" $apid || return 1
+	taskset -c 0 bpftrace "$BT" >"$OUT/$name.out" 2>"$OUT/$name.bpftrace.stderr" &
+	local bpid=$!
+	wait_for "$OUT/$name.out" "^attached" $bpid || return 1
+	sleep 1
+	flood "$name"
+	kill -INT $bpid; wait $bpid
+	kill -INT $apid; wait $apid; echo $? >"$OUT/$name.rc"
+}
+
 for r in $(seq 1 "$ROUNDS"); do
 	log "round $r"
-	run_baseline "r$r-baseline"
+	run_baseline "r$r-base1"
 	run_arptop "r$r-arptop"
+	run_baseline "r$r-base2"
 	run_bpftrace "r$r-bpftrace"
+	run_baseline "r$r-base3"
+	run_both "r$r-both"
 done
 log "unlimited log"
 run_arptop "x-arptop-unlimited" --log-rate 0
