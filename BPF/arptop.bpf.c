@@ -14,6 +14,13 @@
  * ARP header...) on a per-task LIFO stack (`inflight`); the return program
  * pops it, counts the call in `counts` and logs one `struct arptop_event`
  * into the `events` ring buffer, subject to a per-CPU rate limit.
+ * ip_route_input_slow and fib_table_lookup have no fentry program: their
+ * fexit program sees every argument and does everything (no duration then).
+ *
+ * fentry/fexit programs read kernel memory by direct BTF-typed loads (the
+ * verifier makes them fault-safe PROBE_MEM loads, no helper call); kprobe
+ * programs use BPF_CORE_READ (bpf_probe_read_kernel). Shared bodies take a
+ * compile-time `direct` flag and read through KREAD().
  *
  * The programs only read kernel memory: no helper here writes kernel or user
  * memory or changes a return value.
@@ -79,8 +86,13 @@ struct inflight_stack {
 	struct entry_rec e[INFLIGHT_DEPTH];
 };
 
-/* Per-CPU state: the log rate limit's token bucket, and softirq nesting. */
+/*
+ * Per-CPU state: the log rate limit's token bucket, and softirq nesting.
+ * `sampled` must stay the first field: the loader adds it to the `stats`
+ * map's ARPTOP_STAT_EVENTS_SAMPLED (kept here to save a map lookup per call).
+ */
 struct cpu_state {
+	__u64 sampled; /* events left out by the rate limit */
 	__u64 tokens;  /* in 1e-9 events */
 	__u64 last_ns; /* 0 = never used */
 	__u32 softirq_depth;
@@ -144,11 +156,19 @@ static __always_inline __u64 task_key(void)
 	return tid;
 }
 
-static __always_inline __u32 net_inum(struct net *net)
+/*
+ * KREAD(direct, p, a, b...) is p->a->b...: a direct load chain in fentry/fexit
+ * programs (`direct` true, a compile-time constant), BPF_CORE_READ otherwise.
+ * Both are CO-RE relocated.
+ */
+#define KREAD(direct, src, ...) \
+	((direct) ? (src)->___arrow(__VA_ARGS__) : BPF_CORE_READ(src, __VA_ARGS__))
+
+static __always_inline __u32 net_inum(struct net *net, bool direct)
 {
 	if (!net)
 		return 0;
-	return BPF_CORE_READ(net, ns.inum);
+	return KREAD(direct, net, ns.inum);
 }
 
 /*
@@ -171,24 +191,37 @@ static __always_inline int in_softirq_context(void)
 }
 
 /* The current task's netns, unless the call is known to run in a softirq (then 0: unknown). */
-static __always_inline __u32 task_netns(void)
+static __always_inline __u32 task_netns(bool direct)
 {
 	struct task_struct *task;
 
 	if (in_softirq_context() == 1)
 		return 0;
+	if (direct) {
+		task = bpf_get_current_task_btf();
+		return net_inum(task->nsproxy->net_ns, true);
+	}
 	task = (struct task_struct *)bpf_get_current_task();
-	return net_inum(BPF_CORE_READ(task, nsproxy, net_ns));
+	return net_inum(BPF_CORE_READ(task, nsproxy, net_ns), false);
 }
 
 /* netns, ifindex and name of a device, read in the kernel. */
-static __always_inline void record_dev(struct entry_rec *e, struct net_device *dev)
+static __always_inline void record_dev(struct entry_rec *e, struct net_device *dev, bool direct)
 {
 	if (!dev)
 		return;
-	e->netns = net_inum(BPF_CORE_READ(dev, nd_net.net));
-	e->ifindex = BPF_CORE_READ(dev, ifindex);
-	BPF_CORE_READ_STR_INTO(&e->ifname, dev, name);
+	e->netns = net_inum(KREAD(direct, dev, nd_net.net), direct);
+	e->ifindex = KREAD(direct, dev, ifindex);
+	if (direct) {
+		/* Two 8-byte loads of char name[IFNAMSIZ]; the name is NUL-padded in the kernel. */
+		const __u64 *name = (const __u64 *)dev->name;
+		__u64 *dst = (__u64 *)e->ifname;
+
+		dst[0] = name[0];
+		dst[1] = name[1];
+	} else {
+		BPF_CORE_READ_STR_INTO(&e->ifname, dev, name);
+	}
 }
 
 /*
@@ -269,11 +302,15 @@ static __always_inline struct entry_rec *top_entry(__u32 function, struct inflig
 	return e;
 }
 
-/* The innermost record of this task, whatever its function (for attribution). */
-static __always_inline struct entry_rec *enclosing_entry(void)
+/*
+ * The innermost record of this task, whatever its function (for attribution);
+ * NULL if none, or if it is a leftover older than INFLIGHT_STALE_NS.
+ */
+static __always_inline struct entry_rec *enclosing_entry(__u64 now)
 {
 	__u64 key = task_key();
 	struct inflight_stack *s;
+	struct entry_rec *e;
 	__u32 d;
 
 	s = bpf_map_lookup_elem(&inflight, &key);
@@ -282,7 +319,10 @@ static __always_inline struct entry_rec *enclosing_entry(void)
 	d = s->depth;
 	if (d == 0 || d > INFLIGHT_DEPTH)
 		return NULL;
-	return &s->e[slot_index(d - 1)];
+	e = &s->e[slot_index(d - 1)];
+	if (now - e->ts > INFLIGHT_STALE_NS)
+		return NULL;
+	return e;
 }
 
 static __always_inline void pop_entry(struct inflight_stack *s)
@@ -337,6 +377,7 @@ static __always_inline bool rate_allows(__u64 now)
 	st->last_ns = now;
 	if (tokens < NSEC_PER_SEC) {
 		st->tokens = tokens;
+		__sync_fetch_and_add(&st->sampled, 1);
 		return false;
 	}
 	st->tokens = tokens - NSEC_PER_SEC;
@@ -373,10 +414,8 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 		__builtin_memcpy(key.ifname, ifname_src, ARPTOP_IFNAMSIZ);
 	count_call(&key);
 
-	if (!rate_allows(now)) {
-		stat_inc(ARPTOP_STAT_EVENTS_SAMPLED);
-		return;
-	}
+	if (!rate_allows(now))
+		return; /* counted in cpu_state.sampled */
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		stat_inc(ARPTOP_STAT_EVENTS_DROPPED);
@@ -394,7 +433,7 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 	ev->table_id = o->table_id;
 	__builtin_memcpy(ev->ifname, key.ifname, ARPTOP_IFNAMSIZ);
 	if (e) {
-		ev->duration_ns = now - e->ts;
+		ev->duration_ns = now - e->ts; /* 0 for a record made at return */
 		ev->flags |= e->flags;
 		ev->arp_op = e->arp_op;
 		__builtin_memcpy(ev->sender_mac, e->sender_mac, 6);
@@ -446,53 +485,60 @@ static __always_inline void simple_return(__u32 function, __s32 ret)
 
 /* ---- arp_process(struct net *net, struct sock *sk, struct sk_buff *skb) ---- */
 
-static __always_inline void arp_process_enter(struct sk_buff *skb)
+/* The ARP header and its Ethernet/IPv4 body, read with one helper call. */
+struct arp_packet {
+	struct arphdr h;
+	struct arptop_arp_eth_ipv4 body;
+};
+
+static __always_inline void arp_process_enter(struct sk_buff *skb, bool direct)
 {
 	struct entry_rec *e, *enclosing;
 	struct net_device *dev;
 	struct in_device *in_dev;
-	struct arptop_arp_eth_ipv4 body;
-	struct arphdr ah;
+	struct arp_packet pkt;
 	unsigned char *nh;
 	int all_rp, dev_rp = 0;
 
 	e = push_entry(ARPTOP_FN_ARP_PROCESS, bpf_ktime_get_ns(), &enclosing);
 	if (!e)
 		return;
-	dev = BPF_CORE_READ(skb, dev);
-	record_dev(e, dev);
+	dev = KREAD(direct, skb, dev);
+	record_dev(e, dev, direct);
 
 	/* The original Red Hat module's view: address present, effective rp_filter. */
-	in_dev = BPF_CORE_READ(dev, ip_ptr);
+	in_dev = KREAD(direct, dev, ip_ptr);
 	if (!in_dev) {
 		e->flags |= ARPTOP_EVF_NO_INDEV;
 	} else {
-		if (!BPF_CORE_READ(in_dev, ifa_list))
+		if (!KREAD(direct, in_dev, ifa_list))
 			e->flags |= ARPTOP_EVF_NO_ADDR;
-		dev_rp = BPF_CORE_READ(in_dev, cnf.data[ARPTOP_IPV4_DEVCONF_RP_FILTER - 1]);
+		dev_rp = KREAD(direct, in_dev, cnf.data[ARPTOP_IPV4_DEVCONF_RP_FILTER - 1]);
 	}
-	all_rp = BPF_CORE_READ(dev, nd_net.net, ipv4.devconf_all, data[ARPTOP_IPV4_DEVCONF_RP_FILTER - 1]);
+	all_rp = KREAD(direct, dev, nd_net.net, ipv4.devconf_all, data[ARPTOP_IPV4_DEVCONF_RP_FILTER - 1]);
 	e->rp_filter = (__u8)(all_rp > dev_rp ? all_rp : dev_rp);
 
-	/* arp_hdr(skb): the skb is consumed by the time arp_process returns. */
-	nh = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
-	if (bpf_probe_read_kernel(&ah, sizeof(ah), nh))
+	/*
+	 * arp_hdr(skb): the skb is consumed by the time arp_process returns. The
+	 * packet bytes are not BTF-typed, so even fentry reads them with a helper;
+	 * arp_rcv has pulled header and body into the linear data.
+	 */
+	nh = KREAD(direct, skb, head) + KREAD(direct, skb, network_header);
+	if (bpf_probe_read_kernel(&pkt, sizeof(pkt), nh))
 		return;
-	if ((ah.ar_hrd != bpf_htons(ARPTOP_ARPHRD_ETHER) && ah.ar_hrd != bpf_htons(6 /* ARPHRD_IEEE802 */)) ||
-	    ah.ar_pro != bpf_htons(ARPTOP_ETH_P_IP) || ah.ar_hln != 6 || ah.ar_pln != 4)
+	if ((pkt.h.ar_hrd != bpf_htons(ARPTOP_ARPHRD_ETHER) && pkt.h.ar_hrd != bpf_htons(6 /* ARPHRD_IEEE802 */)) ||
+	    pkt.h.ar_pro != bpf_htons(ARPTOP_ETH_P_IP) || pkt.h.ar_hln != 6 || pkt.h.ar_pln != 4)
 		return;
-	if (bpf_probe_read_kernel(&body, sizeof(body), nh + sizeof(ah)))
-		return;
-	e->arp_op = bpf_ntohs(ah.ar_op);
-	__builtin_memcpy(e->sender_mac, body.ar_sha, 6);
-	__builtin_memcpy(&e->sender_ip, body.ar_sip, 4);
-	__builtin_memcpy(&e->target_ip, body.ar_tip, 4);
+	e->arp_op = bpf_ntohs(pkt.h.ar_op);
+	__builtin_memcpy(e->sender_mac, pkt.body.ar_sha, 6);
+	__builtin_memcpy(&e->sender_ip, pkt.body.ar_sip, 4);
+	__builtin_memcpy(&e->target_ip, pkt.body.ar_tip, 4);
 }
 
 SEC("fentry/arp_process")
 int BPF_PROG(arp_process_fentry, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
-	arp_process_enter(skb);
+	arp_process_enter(skb, true);
 	return 0;
 }
 
@@ -506,7 +552,7 @@ int BPF_PROG(arp_process_fexit, struct net *net, struct sock *sk, struct sk_buff
 SEC("kprobe/arp_process")
 int BPF_KPROBE(arp_process_kprobe, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
-	arp_process_enter(skb);
+	arp_process_enter(skb, false);
 	return 0;
 }
 
@@ -530,24 +576,32 @@ static __always_inline void ip_route_input_slow_enter(__be32 daddr, __be32 saddr
 	e = push_entry(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, bpf_ktime_get_ns(), &enclosing);
 	if (!e)
 		return;
-	record_dev(e, dev);
+	record_dev(e, dev, false);
 	e->daddr = daddr;
 	e->saddr = saddr;
 }
 
-SEC("fentry/ip_route_input_slow")
-int BPF_PROG(ip_route_input_slow_fentry, struct sk_buff *skb, __be32 daddr, __be32 saddr, u8 tos,
-	     struct net_device *dev)
-{
-	ip_route_input_slow_enter(daddr, saddr, dev);
-	return 0;
-}
-
+/*
+ * fexit alone: the arguments are all there at return, so nothing is pushed
+ * (lookups inside are attributed by their iif, the same device).
+ */
 SEC("fexit/ip_route_input_slow")
 int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be32 saddr, u8 tos,
 	     struct net_device *dev, struct fib_result *res, long ret)
 {
-	simple_return(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, (__s32)ret);
+	__u64 now = bpf_ktime_get_ns();
+	struct entry_rec rec = {};
+	struct outcome o = {};
+
+	rec.ts = now;
+	record_dev(&rec, dev, true);
+	rec.daddr = daddr;
+	rec.saddr = saddr;
+	o.function = ARPTOP_FN_IP_ROUTE_INPUT_SLOW;
+	o.netns = rec.netns;
+	o.ifindex = rec.ifindex;
+	o.ret = (__s32)ret;
+	finish(&o, &rec, rec.ifname, now);
 	return 0;
 }
 
@@ -572,14 +626,15 @@ int BPF_KRETPROBE(ip_route_input_slow_kretprobe, long ret)
  * the kprobe twin works. Only arguments 1-6 (registers on x86-64) are read.
  */
 
-static __always_inline void fib_validate_source_enter(__be32 src, __be32 dst, int oif, struct net_device *dev)
+static __always_inline void fib_validate_source_enter(__be32 src, __be32 dst, int oif, struct net_device *dev,
+						       bool direct)
 {
 	struct entry_rec *e, *enclosing;
 
 	e = push_entry(ARPTOP_FN_FIB_VALIDATE_SOURCE, bpf_ktime_get_ns(), &enclosing);
 	if (!e)
 		return;
-	record_dev(e, dev);
+	record_dev(e, dev, direct);
 	e->saddr = src;
 	e->daddr = dst;
 	e->oif = oif;
@@ -589,7 +644,7 @@ SEC("fentry/fib_validate_source")
 int BPF_PROG(fib_validate_source_fentry, struct sk_buff *skb, __be32 src, __be32 dst, u8 tos, int oif,
 	     struct net_device *dev)
 {
-	fib_validate_source_enter(src, dst, oif, dev);
+	fib_validate_source_enter(src, dst, oif, dev, true);
 	return 0;
 }
 
@@ -606,7 +661,7 @@ SEC("kprobe/fib_validate_source")
 int fib_validate_source_kprobe(struct pt_regs *ctx)
 {
 	fib_validate_source_enter((__be32)PT_REGS_PARM2(ctx), (__be32)PT_REGS_PARM3(ctx),
-				  (int)PT_REGS_PARM5(ctx), (struct net_device *)ctx->r9);
+				  (int)PT_REGS_PARM5(ctx), (struct net_device *)ctx->r9, false);
 	return 0;
 }
 
@@ -643,6 +698,43 @@ static __always_inline void attribute_lookup(struct entry_rec *e, const struct e
 		__builtin_memcpy(e->ifname, enclosing->ifname, ARPTOP_IFNAMSIZ);
 }
 
+/*
+ * The flow, interface, table and netns of a lookup (entry side). `first` is the
+ * struct fib_table (or struct net for a real fib_lookup); `enclosing` the
+ * innermost probed call around it, if any.
+ */
+static __always_inline void fib_lookup_flow(struct entry_rec *e, struct entry_rec *enclosing, void *first,
+					    struct flowi4 *flp, bool direct)
+{
+	if (enclosing && enclosing->function == ARPTOP_FN_FIB_LOOKUP)
+		enclosing = NULL; /* lookups do not nest: a leftover */
+	e->iif = KREAD(direct, flp, flowi4_iif);
+	e->oif = KREAD(direct, flp, flowi4_oif);
+	e->daddr = KREAD(direct, flp, daddr);
+	e->saddr = KREAD(direct, flp, saddr);
+	attribute_lookup(e, enclosing, e->iif, e->oif);
+	if (fib_target_is_fib_lookup) {
+		e->netns = net_inum((struct net *)first, direct);
+	} else {
+		e->table_id = KREAD(direct, (struct fib_table *)first, tb_id);
+		e->netns = enclosing ? enclosing->netns : task_netns(direct);
+	}
+}
+
+/* Route type, and the route's netns and table, of a successful lookup. */
+static __always_inline void fib_lookup_result(struct outcome *o, struct fib_result *res, bool direct)
+{
+	struct fib_info *fi;
+
+	o->route_type = KREAD(direct, res, type);
+	o->flags |= ARPTOP_EVF_ROUTE_TYPE;
+	fi = KREAD(direct, res, fi);
+	if (fi)
+		o->netns = net_inum(KREAD(direct, fi, fib_net), direct);
+	if (fib_target_is_fib_lookup)
+		o->table_id = KREAD(direct, res, table, tb_id);
+}
+
 static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, struct fib_result *res)
 {
 	struct entry_rec *e, *enclosing;
@@ -650,20 +742,8 @@ static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, st
 	e = push_entry(ARPTOP_FN_FIB_LOOKUP, bpf_ktime_get_ns(), &enclosing);
 	if (!e)
 		return;
-	if (enclosing && enclosing->function == ARPTOP_FN_FIB_LOOKUP)
-		enclosing = NULL; /* lookups do not nest: a leftover */
 	e->res = (__u64)res;
-	e->iif = BPF_CORE_READ(flp, flowi4_iif);
-	e->oif = BPF_CORE_READ(flp, flowi4_oif);
-	e->daddr = BPF_CORE_READ(flp, daddr);
-	e->saddr = BPF_CORE_READ(flp, saddr);
-	attribute_lookup(e, enclosing, e->iif, e->oif);
-	if (fib_target_is_fib_lookup) {
-		e->netns = net_inum((struct net *)first);
-	} else {
-		e->table_id = BPF_CORE_READ((struct fib_table *)first, tb_id);
-		e->netns = enclosing ? enclosing->netns : task_netns();
-	}
+	fib_lookup_flow(e, enclosing, first, flp, false);
 }
 
 static __always_inline void fib_lookup_return(__s32 ret)
@@ -672,7 +752,6 @@ static __always_inline void fib_lookup_return(__s32 ret)
 	struct inflight_stack *s = NULL;
 	struct entry_rec *e = top_entry(ARPTOP_FN_FIB_LOOKUP, &s);
 	struct fib_result *res;
-	struct fib_info *fi;
 	struct outcome o = {};
 
 	if (!e || !s) {
@@ -685,30 +764,30 @@ static __always_inline void fib_lookup_return(__s32 ret)
 	o.ret = ret;
 	o.table_id = e->table_id;
 	res = (struct fib_result *)e->res;
-	if (ret == 0 && res) {
-		o.route_type = BPF_CORE_READ(res, type);
-		o.flags |= ARPTOP_EVF_ROUTE_TYPE;
-		fi = BPF_CORE_READ(res, fi);
-		if (fi)
-			o.netns = net_inum(BPF_CORE_READ(fi, fib_net));
-		if (fib_target_is_fib_lookup)
-			o.table_id = BPF_CORE_READ(res, table, tb_id);
-	}
+	if (ret == 0 && res)
+		fib_lookup_result(&o, res, false);
 	finish(&o, e, e->ifname, now);
 	pop_entry(s);
 }
 
-SEC("fentry/fib_table_lookup")
-int BPF_PROG(fib_lookup_fentry, void *first, struct flowi4 *flp, struct fib_result *res)
-{
-	fib_lookup_enter(first, flp, res);
-	return 0;
-}
-
+/* fexit alone: flow, table and result are all arguments; the enclosing call is on the stack. */
 SEC("fexit/fib_table_lookup")
 int BPF_PROG(fib_lookup_fexit, void *first, struct flowi4 *flp, struct fib_result *res, int flags, long ret)
 {
-	fib_lookup_return((__s32)ret);
+	__u64 now = bpf_ktime_get_ns();
+	struct entry_rec rec = {};
+	struct outcome o = {};
+
+	rec.ts = now;
+	fib_lookup_flow(&rec, enclosing_entry(now), first, flp, true);
+	o.function = ARPTOP_FN_FIB_LOOKUP;
+	o.netns = rec.netns;
+	o.ifindex = rec.ifindex;
+	o.ret = (__s32)ret;
+	o.table_id = rec.table_id;
+	if (ret == 0 && res)
+		fib_lookup_result(&o, res, true);
+	finish(&o, &rec, rec.ifname, now);
 	return 0;
 }
 
@@ -736,7 +815,7 @@ SEC("tracepoint/fib/fib_table_lookup")
 int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct entry_rec *enclosing = enclosing_entry();
+	struct entry_rec *enclosing = enclosing_entry(now);
 	struct outcome o = {};
 	struct entry_rec rec = {};
 
@@ -750,7 +829,7 @@ int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 	attribute_lookup(&rec, enclosing, rec.iif, rec.oif);
 
 	o.function = ARPTOP_FN_FIB_LOOKUP;
-	o.netns = enclosing ? enclosing->netns : task_netns();
+	o.netns = enclosing ? enclosing->netns : task_netns(false);
 	o.ifindex = rec.ifindex;
 	o.ret = BPF_CORE_READ(ctx, err);
 	o.table_id = BPF_CORE_READ(ctx, tb_id);

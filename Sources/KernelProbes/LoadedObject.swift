@@ -25,6 +25,10 @@ final class LoadedObject {
     private(set) var ring: OpaquePointer?
     private(set) var countsFD: Int32 = -1
     private(set) var statsFD: Int32 = -1
+    /// The internal per-CPU `cpu_state` map, whose first __u64 is the events sampled by the
+    /// rate limit (added to the `stats` map's ARPTOP_STAT_EVENTS_SAMPLED); its value size.
+    private(set) var cpuStateFD: Int32 = -1
+    private(set) var cpuStateValueSize = 0
     let sink = EventSink()
 
     /// Why a load or attach attempt failed.
@@ -51,13 +55,17 @@ final class LoadedObject {
         let hook: Hook
     }
 
+    /// Functions whose fexit program sees every argument and does everything: no fentry program.
+    static let fexitOnly: Set<KernelFunction> = [.ipRouteInputSlow, .fibLookup]
+
     /// The programs that implement a function's candidate, in attach order within each role.
     static func programs(_ function: KernelFunction, _ candidate: Candidate) -> [ProgramPlan] {
         let f = function.name
         switch candidate.mechanism {
         case .fentry:
-            return [ProgramPlan(name: "\(f)_fexit", role: .exit, hook: .trampoline),
-                    ProgramPlan(name: "\(f)_fentry", role: .entry, hook: .trampoline)]
+            let exit = ProgramPlan(name: "\(f)_fexit", role: .exit, hook: .trampoline)
+            if fexitOnly.contains(function) { return [exit] }
+            return [exit, ProgramPlan(name: "\(f)_fentry", role: .entry, hook: .trampoline)]
         case .kprobe:
             return [ProgramPlan(name: "\(f)_kretprobe", role: .exit, hook: .kprobe(symbol: candidate.target, ret: true)),
                     ProgramPlan(name: "\(f)_kprobe", role: .entry, hook: .kprobe(symbol: candidate.target, ret: false))]
@@ -115,9 +123,9 @@ final class LoadedObject {
         // Settings (rodata) and the ring buffer size, before load.
         let fibCandidate = winners.first(where: { $0.0 == .fibLookup })?.1
         let fibIsReal = fibCandidate?.target == "fib_lookup"
-        if fibIsReal, fibCandidate?.mechanism == .fentry {
-            for name in ["fib_lookup_fentry", "fib_lookup_fexit"] {
-                guard let prog = programs[name] else { continue }
+        if fibIsReal, let fibCandidate, fibCandidate.mechanism == .fentry {
+            for plan in Self.programs(.fibLookup, fibCandidate) {
+                guard let prog = programs[plan.name] else { continue }
                 let rc = bpf_program__set_attach_target(prog, 0, "fib_lookup")
                 if rc != 0 { throw Failure.function(.fibLookup, "fentry: bpf_program__set_attach_target(fib_lookup): \(errnoName(rc))") }
             }
@@ -132,8 +140,9 @@ final class LoadedObject {
         }
         guard let events = bpf_object__find_map_by_name(obj, "events"),
               let counts = bpf_object__find_map_by_name(obj, "counts"),
-              let stats = bpf_object__find_map_by_name(obj, "stats") else {
-            throw Failure.fatal(ProbeError("BPF maps events/counts/stats missing from the embedded object: rebuild arptop"))
+              let stats = bpf_object__find_map_by_name(obj, "stats"),
+              let cpuState = bpf_object__find_map_by_name(obj, "cpu_state") else {
+            throw Failure.fatal(ProbeError("BPF maps events/counts/stats/cpu_state missing from the embedded object: rebuild arptop"))
         }
         let ringSize = Self.ringBufferSize(options.ringBufferBytes)
         let rc = bpf_map__set_max_entries(events, ringSize)
@@ -149,6 +158,8 @@ final class LoadedObject {
         }
         countsFD = bpf_map__fd(counts)
         statsFD = bpf_map__fd(stats)
+        cpuStateFD = bpf_map__fd(cpuState)
+        cpuStateValueSize = Int(bpf_map__value_size(cpuState))
 
         // Attach: return-side programs first, then entries.
         for role in [Role.exit, .entry] {

@@ -145,6 +145,22 @@ public final class ProbeSession {
             }
             sums[Int(index)] = values.reduce(0, &+)
         }
+        // The rate limit counts sampled events in cpu_state (first __u64 of each CPU's value),
+        // saving the BPF programs a `stats` lookup per call.
+        let stride = (loaded.cpuStateValueSize + 7) & ~7
+        if stride >= 8 {
+            var raw = [UInt8](repeating: 0, count: stride * possibleCPUs)
+            var zero: UInt32 = 0
+            let rc = raw.withUnsafeMutableBytes { bpf_map_lookup_elem(loaded.cpuStateFD, &zero, $0.baseAddress) }
+            if rc != 0 {
+                throw ProbeError("bpf_map_lookup_elem(cpu_state) failed: \(errnoName(rc)): cannot read the kernel statistics")
+            }
+            raw.withUnsafeBytes { bytes in
+                for cpu in 0..<possibleCPUs {
+                    sums[Int(ARPTOP_STAT_EVENTS_SAMPLED.rawValue)] &+= bytes.loadUnaligned(fromByteOffset: cpu * stride, as: UInt64.self)
+                }
+            }
+        }
         var stats = StreamStats()
         stats.submitted = sums[Int(ARPTOP_STAT_EVENTS_SUBMITTED.rawValue)]
         stats.dropped = sums[Int(ARPTOP_STAT_EVENTS_DROPPED.rawValue)]
