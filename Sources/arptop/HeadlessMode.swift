@@ -34,6 +34,10 @@ struct HeadlessMode {
         let interval = UInt64(snapshotInterval * 1e9)
         var nextSnapshot = start + interval
         var eventsLogged: UInt64 = 0
+        // Sees every snapshot, so the summary names an interface renamed while running by its
+        // latest name (one final snapshot holds both names' rows and cannot tell which is newer).
+        var names = Aggregator(naming: session.naming, historyWindowNs: 0)
+        names.interfaceFilter = filter
 
         if format == .json {
             out.line(attached.jsonLine)
@@ -64,8 +68,9 @@ struct HeadlessMode {
             let r = poll(&pfd, 1, timeoutMs)
             if r < 0 && errno != EINTR { throw Failure("poll on the BPF ring buffer failed: \(String(cString: strerror(errno)))") }
             try drain()
-            if (format == .json || recorder != nil || textfile != nil) && monotonicNow() >= nextSnapshot {
+            if monotonicNow() >= nextSnapshot {
                 let snap = try session.readAggregates()
+                names.ingest(snap)
                 let line = SnapshotRecord(snapshot: snap, naming: session.naming, filter: filter).jsonLine
                 if format == .json { out.line(line) }
                 recorder?.append(line)
@@ -80,10 +85,8 @@ struct HeadlessMode {
 
         try drain()
         let final = try session.readAggregates()
-        let report = SummaryRecord(
-            probes: session.statuses, snapshot: final, naming: session.naming, filter: filter,
-            eventsLogged: eventsLogged
-        )
+        names.ingest(final)
+        let report = names.summary(probes: session.statuses, eventsLogged: eventsLogged)
         recorder?.append(SnapshotRecord(snapshot: final, naming: session.naming, filter: filter).jsonLine)
         recorder?.append(report.jsonLine)
         if format == .json {
