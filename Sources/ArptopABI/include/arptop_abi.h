@@ -12,13 +12,21 @@
  *             events   (RINGBUF of struct arptop_event)
  *             stats    (PERCPU_ARRAY, index enum arptop_stat -> __u64)
  *             inflight (LRU_HASH, per-task stack of entry records; internal)
+ *             cpu_state (PERCPU_ARRAY: log rate-limit bucket, sampled count,
+ *             softirq depth; internal, its sampled count is added to
+ *             ARPTOP_STAT_EVENTS_SAMPLED by the loader)
  *   programs: for each function F in {arp_process, ip_route_input_slow,
  *             fib_lookup, fib_validate_source}:
- *               F_fentry, F_fexit       (BPF trampolines; loaded together)
+ *               F_fexit, plus F_fentry for arp_process and fib_validate_source
+ *                 (BPF trampolines; the fexit of the other two sees every
+ *                 argument and needs no entry program)
  *               F_kprobe, F_kretprobe   (kprobe twins; loaded together)
- *             and fib_lookup_tp (tracepoint fib:fib_table_lookup).
+ *             fib_lookup_tp (tracepoint fib:fib_table_lookup), and
+ *             softirq_entry_tp/softirq_exit_tp (attached with the tracepoint
+ *             path only, to tell softirq context from process context).
  *   rodata:   log_rate_per_cpu (events/s per CPU put into the ring buffer,
- *             0 = unlimited); the counts map is never rate limited.
+ *             0 = unlimited); the counts map is never rate limited;
+ *             fib_target_is_fib_lookup, track_softirq (set by the loader).
  */
 #ifndef ARPTOP_ABI_H
 #define ARPTOP_ABI_H
