@@ -26,7 +26,8 @@ extension ScreenModel {
     /// from `aggregator` (through its interface filter and clear baseline), the newest
     /// `maxLogLines` events of `log` on the interfaces shown, and every interface seen for
     /// the picker.
-    public init(aggregator: Aggregator, log: EventLog, source: ScreenSource, elapsedSeconds: Double, maxLogLines: Int = 5_000) {
+    public init(aggregator: Aggregator, log: EventLog, source: ScreenSource, elapsedSeconds: Double, maxLogLines: Int = 5_000,
+                lineCache: LogLineCache? = nil) {
         let naming = aggregator.naming
         let panes = KernelFunction.allCases.map { f -> PaneModel in
             let status = source.probes.first { $0.function == f }
@@ -42,14 +43,23 @@ extension ScreenModel {
             )
         }
         let stats = aggregator.stats()
-        let lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { logged -> LogLine in
+        let recent = log.recent(maxLogLines, filter: aggregator.interfaceFilter)
+        let lines = recent.map { logged -> LogLine in
+            if let cached = lineCache?.lines[logged.sequence] { return cached }
             let e = logged.event
-            return LogLine(
+            // A FIB lookup's event may lack the name; the counts may know it from other calls.
+            let known = aggregator.name(of: e.interface)
+            let line = LogLine(
                 sequence: logged.sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu,
-                // A FIB lookup's event may lack the name; the counts may know it from other calls.
-                interface: e.ifname.isEmpty && !aggregator.name(of: e.interface).isEmpty ? aggregator.name(of: e.interface) : e.interfaceLabel,
+                interface: e.ifname.isEmpty && !known.isEmpty ? known : e.interfaceLabel,
                 function: e.function, details: e.details(naming: naming),
                 returnName: naming.returnName(e.ret, of: e.function), isError: e.isError)
+            // Cache only lines whose interface is named: a later refresh may learn the name.
+            if !e.ifname.isEmpty || !known.isEmpty { lineCache?.lines[logged.sequence] = line }
+            return line
+        }
+        if let lineCache, lineCache.lines.count > 2 * max(lines.count, 1) {
+            lineCache.lines = Dictionary(uniqueKeysWithValues: lines.map { ($0.sequence, $0) })
         }
         self.init(
             header: HeaderInfo(host: source.host, kernelRelease: source.kernelRelease, elapsedSeconds: elapsedSeconds,
@@ -59,4 +69,11 @@ extension ScreenModel {
             interfaces: aggregator.interfaces(filtered: false)
         )
     }
+}
+
+/// Formatted log lines by sequence number. A logged event never changes, so with a cache each is
+/// formatted once and a refresh costs only the lines that arrived since the last one.
+public final class LogLineCache: @unchecked Sendable {
+    var lines: [UInt64: LogLine] = [:]
+    public init() {}
 }

@@ -289,7 +289,8 @@ func benchRender(frames: Int) {
     let size = TerminalSize(rows: 60, cols: 200)
     var state = UIState(model: .empty(host: source.host, kernelRelease: source.kernelRelease), size: size, refreshInterval: 1)
 
-    var build: [UInt64] = [], render: [UInt64] = [], total: [UInt64] = [], build60: [UInt64] = []
+    var build: [UInt64] = [], render: [UInt64] = [], total: [UInt64] = [], build60: [UInt64] = [], cachedFrame: [UInt64] = []
+    let lineCache = LogLineCache()
     var cells = 0
     for i in 0..<(frames + 5) {
         let t0 = threadCPUNs()
@@ -304,15 +305,24 @@ func benchRender(frames: Int) {
         let small = ScreenModel(aggregator: aggregator, log: log, source: source, elapsedSeconds: 61, maxLogLines: 60)
         let t4 = threadCPUNs()
         cells &+= small.log.lines.count
+        // What LiveMode does: the model with its log-line cache (20 new events a frame), then render.
+        forEachRecord(makeRecords(64), total: 20) { raw in if let e = decode(raw) { log.append(e) } }
+        let t5 = threadCPUNs()
+        state.update(ScreenModel(aggregator: aggregator, log: log, source: source, elapsedSeconds: 61, lineCache: lineCache))
+        let cachedGrid = Renderer.render(state, glyphs: .unicode)
+        let t6 = threadCPUNs()
+        cells &+= cachedGrid.size.rows
         if i >= 5 {  // the first frames warm caches
             build.append(t1 - t0); render.append(t2 - t1); total.append(t2 - t0); build60.append(t4 - t3)
+            cachedFrame.append(t6 - t5)
         }
     }
-    build.sort(); render.sort(); total.sort(); build60.sort()
+    build.sort(); render.sort(); total.sort(); build60.sort(); cachedFrame.sort()
     print("render: \(frames) frames at 200×60 (4 panes, 256 count rows, 60 s of history, 10000-event log), one thread")
     for (name, xs) in [("ScreenModel build (aggregates + log -> model)", build),
                        ("Renderer.render (model -> cell grid)", render),
-                       ("frame = build + render (what LiveMode does)", total),
+                       ("frame = build + render, no line cache", total),
+                       ("frame with LogLineCache, 20 new events (LiveMode)", cachedFrame),
                        ("for comparison: build with maxLogLines 60", build60)] {
         print(String(format: "  %-48@ median %.3f ms  p99 %.3f ms  max %.3f ms",
                      name as NSString, percentile(xs, 0.5), percentile(xs, 0.99), Double(xs.last!) / 1e6))

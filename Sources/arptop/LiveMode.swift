@@ -60,6 +60,7 @@ struct LiveMode {
         var aggregator = Aggregator(naming: collector.naming)
         aggregator.interfaceFilter = filter
         var log = EventLog(capacity: logCapacity)
+        let lineCache = LogLineCache()  // each logged event is formatted once
         var screenSource = collector.screenSource
         var state = UIState(model: .empty(host: screenSource.host, kernelRelease: screenSource.kernelRelease),
                             size: size, refreshInterval: refresh, interfaceFilter: filter)
@@ -72,7 +73,7 @@ struct LiveMode {
             aggregator.naming = collector.naming
             screenSource.label = collector.statusLabel ?? screenSource.label
             state.update(ScreenModel(aggregator: aggregator, log: log, source: screenSource,
-                                     elapsedSeconds: collector.elapsedSeconds(now: now)))
+                                     elapsedSeconds: collector.elapsedSeconds(now: now), lineCache: lineCache))
         }
 
         var fds = [pollfd(fd: term.inputFileDescriptor, events: Int16(POLLIN), revents: 0)]

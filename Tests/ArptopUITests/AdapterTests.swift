@@ -102,3 +102,19 @@ struct AdapterTests {
         try Snapshot.assert(grid, named: "adapter-120x40")
     }
 }
+
+@Suite("Log line cache")
+struct LogLineCacheTests {
+    @Test("a cached build gives the same screen model as an uncached one, refresh after refresh")
+    func cachedEqualsUncached() {
+        let cache = LogLineCache()
+        let first = ScreenModel(aggregator: AdapterTests.aggregator(), log: AdapterTests.log, source: AdapterTests.source,
+                                elapsedSeconds: 2, lineCache: cache)
+        let again = ScreenModel(aggregator: AdapterTests.aggregator(), log: AdapterTests.log, source: AdapterTests.source,
+                                elapsedSeconds: 2, lineCache: cache)
+        let plain = ScreenModel(aggregator: AdapterTests.aggregator(), log: AdapterTests.log, source: AdapterTests.source,
+                                elapsedSeconds: 2)
+        #expect(first == plain)
+        #expect(again == plain)
+    }
+}
