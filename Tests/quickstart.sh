@@ -44,7 +44,12 @@ test)
 	if ! command -v vng >/dev/null; then
 		echo "quickstart: installing virtme-ng from PyPI" >&2
 		python3 -m pip install -q virtme-ng==1.42 || python3 -m pip install -q --break-system-packages virtme-ng==1.42
+		command -v pyenv >/dev/null && pyenv rehash 2>/dev/null || true
 	fi
+	# pip may put `vng` where PATH does not look (pyenv, --user): add python's scripts folders.
+	PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$(python3 -m site --user-base)/bin"
+	export PATH
+	command -v vng >/dev/null || { echo "quickstart: vng (virtme-ng) is not on PATH after installing it" >&2; exit 1; }
 	swift build --build-tests
 	exec swift test --skip-build
 	;;
