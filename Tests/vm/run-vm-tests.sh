@@ -19,7 +19,7 @@ KERNEL=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | grep -v cloud | sort -V | tail -
 echo "run-vm-tests: booting $KERNEL (TCG, this takes a minute)" >&2
 timeout "${ARPTOP_VM_TIMEOUT:-1500}" vng --run "$KERNEL" --disable-kvm --memory 2G --cpus 2 \
 	--rwdir "$OUT" --cwd "$REPO" \
-	--exec "ARPTOP_VM_ONLY=${ARPTOP_VM_ONLY:-} timeout $(( ${ARPTOP_VM_TIMEOUT:-1500} - 120 )) $REPO/Tests/vm/guest-main.sh $ARPTOP $OUT" \
+	--exec "ARPTOP_VM_ONLY=${ARPTOP_VM_ONLY:-} ARPTOP_SOAK_SECONDS=${ARPTOP_SOAK_SECONDS:-180} timeout $(( ${ARPTOP_VM_TIMEOUT:-1500} - 120 )) $REPO/Tests/vm/guest-main.sh $ARPTOP $OUT" \
 	>"$OUT/vng.log" 2>&1
 rc=$?
 echo "$KERNEL" >"$OUT/kernel-image"
