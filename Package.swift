@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(name: "arp-flood", path: "Sources/arp-flood"),
         .executableTarget(
             name: "arptop-bench",
-            dependencies: ["ArptopCore", "ArptopUI", "ArptopABI"],
+            dependencies: ["ArptopCore", "ArptopUI", "ArptopABI", "KernelProbes"],
             path: "Sources/arptop-bench"
         ),
 

@@ -28,7 +28,7 @@ extension CountKey {
 
 extension ProbeEvent {
     /// One record of the `events` ring buffer; nil for a function this build does not know.
-    init?(_ e: arptop_event) {
+    public init?(_ e: arptop_event) {
         guard let function = KernelFunction(rawValue: Int(e.function)) else { return nil }
         self.init(
             timestampNs: e.timestamp_ns,

@@ -14,6 +14,7 @@
 // ring buffer hands records over. Everything after decoding is ArptopCore's public API,
 // exactly as Sources/arptop/LiveMode.swift and HeadlessMode.swift call it.
 import ArptopABI
+import KernelProbes
 import ArptopCore
 import ArptopUI
 import Foundation
@@ -47,44 +48,9 @@ func memoryKB() -> (rss: Int, hwm: Int) {
 
 func mb(_ kb: Int) -> String { String(format: "%.1f MB", Double(kb) / 1024) }
 
-// MARK: - the decode path (replica of Sources/KernelProbes/Decoding.swift)
+// MARK: - the decode path: KernelProbes' own (the one the live and headless modes use)
 
-func cString<T>(tuple: T) -> String {
-    withUnsafeBytes(of: tuple) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-    }
-}
-
-func bytes<T>(tuple: T) -> [UInt8] {
-    withUnsafeBytes(of: tuple) { Array($0) }
-}
-
-func decode(_ e: arptop_event) -> ProbeEvent? {
-    guard let function = KernelFunction(rawValue: Int(e.function)) else { return nil }
-    return ProbeEvent(
-        timestampNs: e.timestamp_ns,
-        durationNs: e.duration_ns,
-        function: function,
-        cpu: e.cpu,
-        interface: InterfaceID(netns: e.netns, ifindex: e.ifindex),
-        ifname: cString(tuple: e.ifname),
-        ret: e.ret,
-        routeType: e.route_type,
-        hasRouteType: e.flags & UInt32(ARPTOP_EVF_ROUTE_TYPE) != 0,
-        missingEntry: e.flags & UInt32(ARPTOP_EVF_NO_ENTRY) != 0,
-        tableID: e.table_id,
-        arpOp: e.arp_op,
-        senderMAC: bytes(tuple: e.sender_mac),
-        senderIP: IPv4(raw: e.sender_ip),
-        targetIP: IPv4(raw: e.target_ip),
-        noAddr: e.flags & UInt32(ARPTOP_EVF_NO_ADDR) != 0,
-        noInDevice: e.flags & UInt32(ARPTOP_EVF_NO_INDEV) != 0,
-        rpFilter: e.rp_filter,
-        daddr: IPv4(raw: e.daddr),
-        saddr: IPv4(raw: e.saddr),
-        iif: e.iif,
-        oif: e.oif)
-}
+func decode(_ e: arptop_event) -> ProbeEvent? { ProbeEvent(e) }
 
 // MARK: - realistic input
 
