@@ -68,16 +68,7 @@ final class PrometheusTextfile {
             if !ok { unlink(temp) }
         }
         guard fchmod(fd, 0o644) == 0 else { throw failure("cannot chmod \(temp)") }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("cannot write \(temp)")
-            }
-            offset += n
-        }
+        guard writeAll(fd, Array(text.utf8)) else { throw failure("cannot write \(temp)") }
         guard fsync(fd) == 0 else { throw failure("cannot fsync \(temp)") }
         guard rename(temp, path) == 0 else { throw failure("cannot rename \(temp) to \(path)") }
         ok = true

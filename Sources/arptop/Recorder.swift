@@ -52,14 +52,8 @@ final class Recorder {
             try open()
             buffer.insert(contentsOf: Array((header + "\n").utf8), at: 0)
         }
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure("writing recording \(path) failed: \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        guard writeAll(fd, buffer) else {
+            throw Failure("writing recording \(path) failed: \(String(cString: strerror(errno)))")
         }
         written += UInt64(buffer.count)
         buffer.removeAll(keepingCapacity: true)

@@ -51,15 +51,8 @@ struct StdoutWriter {
     }
 
     mutating func flush() {
-        var offset = 0
-        while offset < buffer.count && !closed {
-            let n = buffer.withUnsafeBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                closed = true  // EPIPE or similar: the reader went away
-            } else {
-                offset += n
-            }
+        if !closed && !buffer.isEmpty && !writeAll(1, buffer) {
+            closed = true  // EPIPE or similar: the reader went away
         }
         buffer.removeAll(keepingCapacity: true)
     }

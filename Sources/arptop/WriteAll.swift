@@ -1,0 +1,17 @@
+import Glibc
+
+/// Writes every byte of `bytes` to `fd`, retrying short writes and EINTR.
+/// - Returns: false when a write failed; `errno` then says why.
+/// Wraps `write(2)`.
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        offset += n
+    }
+    return true
+}
