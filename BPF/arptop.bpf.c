@@ -118,12 +118,33 @@ struct {
 	__type(value, __u64);
 } stats SEC(".maps");
 
+/*
+ * Calls in flight, two kinds of stacks:
+ * - task context: one stack per thread (`task_stacks`, keyed by tid), deleted
+ *   when it empties, so the map holds only threads inside a probed call (a
+ *   plain hash: an LRU hash evicts live entries on many-CPU machines, its free
+ *   lists being per CPU);
+ * - interrupt context (serving a softirq, where packets are processed, or a
+ *   hard irq): one stack per CPU (`irq_stacks`). Softirqs are neither
+ *   preempted nor migrated and run to completion before the interrupted task
+ *   resumes, so the CPU is the right key, and the interrupted task's stack
+ *   and netns are never mixed with the packet's.
+ * Context comes from the CPU's preempt_count (see irq_context()); a kernel
+ * whose preempt_count cannot be read falls back to per-thread keys.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
-	__type(key, __u64);  /* see task_key() */
+	__type(key, __u64);  /* tid; (1 << 32 | cpu) for unknown context on idle tasks */
 	__type(value, struct inflight_stack);
-} inflight SEC(".maps");
+} task_stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct inflight_stack);
+} irq_stacks SEC(".maps");
 
 /* Internal: struct cpu_state of each CPU. */
 struct {
@@ -146,16 +167,6 @@ static __always_inline void stat_inc(__u32 idx)
 		__sync_fetch_and_add(v, 1);
 }
 
-/* The task's key in `inflight`: its tid; idle tasks (tid 0 on every CPU) by CPU. */
-static __always_inline __u64 task_key(void)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	if (tid == 0)
-		return (1ULL << 32) | bpf_get_smp_processor_id();
-	return tid;
-}
-
 /*
  * KREAD(direct, p, a, b...) is p->a->b...: a direct load chain in fentry/fexit
  * programs (`direct` true, a compile-time constant), BPF_CORE_READ otherwise.
@@ -163,6 +174,36 @@ static __always_inline __u64 task_key(void)
  */
 #define KREAD(direct, src, ...) \
 	((direct) ? (src)->___arrow(__VA_ARGS__) : BPF_CORE_READ(src, __VA_ARGS__))
+
+/*
+ * The CPU's preempt_count: a per-CPU int `__preempt_count` (x86 up to 6.1 and
+ * again from 6.15), or the `preempt_count` of the per-CPU `pcpu_hot` (6.2 to
+ * 6.14). Both are weak typed ksyms: the one the kernel lacks is NULL, and the
+ * verifier drops its branch. -1 when neither exists.
+ */
+extern const int __preempt_count __ksym __weak;
+extern const struct pcpu_hot pcpu_hot __ksym __weak;
+
+#define ARPTOP_SOFTIRQ_OFFSET 0x100U     /* serving a softirq */
+#define ARPTOP_HARDIRQ_NMI_MASK 0x0fff0000U
+
+static __always_inline int irq_context_from_preempt_count(void)
+{
+	__u32 pc;
+
+	if (&pcpu_hot) {
+		const struct pcpu_hot *hot = bpf_this_cpu_ptr(&pcpu_hot);
+
+		pc = hot->preempt_count;
+	} else if (&__preempt_count) {
+		const int *count = bpf_this_cpu_ptr(&__preempt_count);
+
+		pc = *count;
+	} else {
+		return -1;
+	}
+	return (pc & (ARPTOP_SOFTIRQ_OFFSET | ARPTOP_HARDIRQ_NMI_MASK)) != 0;
+}
 
 static __always_inline __u32 net_inum(struct net *net, bool direct)
 {
@@ -172,37 +213,67 @@ static __always_inline __u32 net_inum(struct net *net, bool direct)
 }
 
 /*
- * 1 while this CPU serves a softirq (where packets are processed): the
- * current task is then whichever task was interrupted, and its netns says
- * nothing about the packet. 0 in task context; -1 when not tracked (the
- * softirq programs are attached only with the fib_lookup tracepoint).
+ * 1 while this CPU serves a softirq or an interrupt (where packets are
+ * processed): the current task is then whichever task was interrupted, and
+ * its thread and netns say nothing about the packet. 0 in task context; -1
+ * when unknown (no readable preempt_count and no softirq tracepoints).
  */
-static __always_inline int in_softirq_context(void)
+static __always_inline int irq_context(void)
 {
 	struct cpu_state *st;
 	__u32 zero = 0;
+	int ctx = irq_context_from_preempt_count();
 
-	if (!track_softirq)
-		return -1;
+	if (ctx >= 0 || !track_softirq)
+		return ctx;
 	st = bpf_map_lookup_elem(&cpu_state, &zero);
 	if (!st)
 		return -1;
 	return st->softirq_depth > 0;
 }
 
-/* The current task's netns, unless the call is known to run in a softirq (then 0: unknown). */
-static __always_inline __u32 task_netns(bool direct)
+/* The current task's netns, unless the call runs in interrupt context (then 0: unknown). */
+static __always_inline __u32 task_netns(void)
 {
 	struct task_struct *task;
 
-	if (in_softirq_context() == 1)
+	if (irq_context() == 1)
 		return 0;
-	if (direct) {
-		task = bpf_get_current_task_btf();
-		return net_inum(task->nsproxy->net_ns, true);
-	}
+	/* bpf_get_current_task_btf() would save the helper reads, but needs 5.11. */
 	task = (struct task_struct *)bpf_get_current_task();
 	return net_inum(BPF_CORE_READ(task, nsproxy, net_ns), false);
+}
+
+/* Where this context's calls in flight are kept. */
+struct stack_ref {
+	struct inflight_stack *s;
+	__u64 task_key;    /* key in task_stacks; 0 for the CPU's irq stack */
+};
+
+/*
+ * This context's stack: the CPU's in interrupt context, else the thread's
+ * (created when `create`). In unknown context the thread's; idle tasks (tid
+ * 0 on every CPU) by CPU.
+ */
+static __always_inline bool stack_of_context(struct stack_ref *ref, bool create)
+{
+	__u32 zero = 0, tid;
+	__u64 key;
+
+	ref->task_key = 0;
+	if (irq_context() == 1) {
+		ref->s = bpf_map_lookup_elem(&irq_stacks, &zero);
+		return ref->s != NULL;
+	}
+	tid = (__u32)bpf_get_current_pid_tgid();
+	key = tid ? (__u64)tid : ((1ULL << 32) | bpf_get_smp_processor_id());
+	ref->task_key = key;
+	ref->s = bpf_map_lookup_elem(&task_stacks, &key);
+	if (!ref->s && create) {
+		bpf_map_update_elem(&task_stacks, &key, &empty_stack, BPF_NOEXIST);
+		ref->s = bpf_map_lookup_elem(&task_stacks, &key);
+	}
+	return ref->s != NULL;
 }
 
 /* netns, ifindex and name of a device, read in the kernel. */
@@ -237,98 +308,107 @@ static __always_inline __u32 slot_index(__u32 i)
 }
 
 /*
- * Push a zeroed record for `function` on this task's stack. Returns the slot
- * (NULL when the map or stack is full) and, in *enclosing, the record of the
- * innermost probed call this one runs inside (NULL if none).
+ * The innermost live record of a stack, NULL if none. Records older than
+ * INFLIGHT_STALE_NS lost their return (e.g. a missed kretprobe): the whole
+ * stack is then stale, and forgotten.
+ */
+static __always_inline struct entry_rec *innermost(struct inflight_stack *s, __u64 now)
+{
+	struct entry_rec *e;
+	__u32 d = s->depth;
+
+	if (d == 0 || d > INFLIGHT_DEPTH) {
+		s->depth = 0;
+		return NULL;
+	}
+	e = &s->e[slot_index(d - 1)];
+	if (now - e->ts > INFLIGHT_STALE_NS) {
+		s->depth = 0;
+		return NULL;
+	}
+	return e;
+}
+
+/*
+ * Push a zeroed record for `function` on this context's stack. Returns the
+ * slot (NULL when the map or stack is full) and, in *enclosing, the record
+ * of the innermost probed call this one runs inside (NULL if none).
  */
 static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
 						    struct entry_rec **enclosing)
 {
-	__u64 key = task_key();
-	struct inflight_stack *s;
+	struct stack_ref ref;
 	struct entry_rec *e;
 	__u32 d;
 
 	*enclosing = NULL;
-	s = bpf_map_lookup_elem(&inflight, &key);
-	if (!s) {
-		bpf_map_update_elem(&inflight, &key, &empty_stack, BPF_NOEXIST);
-		s = bpf_map_lookup_elem(&inflight, &key);
-		if (!s)
-			return NULL;
-	}
-	d = s->depth;
-	if (d > INFLIGHT_DEPTH)
-		d = 0;
-	if (d > 0) {
-		e = &s->e[slot_index(d - 1)];
-		if (now - e->ts > INFLIGHT_STALE_NS)
-			d = 0;
-		else
-			*enclosing = e;
-	}
+	if (!stack_of_context(&ref, true))
+		return NULL;
+	*enclosing = innermost(ref.s, now);
+	d = ref.s->depth;
 	if (d >= INFLIGHT_DEPTH)
 		return NULL;
 	/*
-	 * Claim the slot before filling it: a call nesting on this task (a
-	 * softirq) then pushes above it instead of over it.
+	 * Claim the slot before filling it: a call nesting on this context (an
+	 * interrupt in task context) then pushes above it instead of over it.
 	 */
-	s->depth = d + 1;
-	e = &s->e[slot_index(d)];
+	ref.s->depth = d + 1;
+	e = &ref.s->e[slot_index(d)];
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts = now;
 	e->function = function;
 	return e;
 }
 
-/* The innermost record of this task if it belongs to `function`; NULL otherwise. */
-static __always_inline struct entry_rec *top_entry(__u32 function, struct inflight_stack **sp)
+/*
+ * The record of `function`'s call that is returning: the innermost record of
+ * this context when it is that function's; else the nearest one of the same
+ * function below it, when returns of the calls above it were missed (a
+ * kretprobe out of instances, recursion protection): those records are
+ * dropped so they cannot misattribute this or any enclosing return. NULL
+ * when the stack holds no record of `function`.
+ */
+static __always_inline struct entry_rec *returning_entry(__u32 function, struct stack_ref *ref, __u64 now)
 {
-	__u64 key = task_key();
-	struct inflight_stack *s;
 	struct entry_rec *e;
-	__u32 d;
+	__u32 d, i;
 
-	s = bpf_map_lookup_elem(&inflight, &key);
-	if (!s)
+	if (!stack_of_context(ref, false))
 		return NULL;
-	d = s->depth;
-	if (d == 0 || d > INFLIGHT_DEPTH)
+	if (!innermost(ref->s, now))
 		return NULL;
-	e = &s->e[slot_index(d - 1)];
-	if (e->function != function)
-		return NULL;
-	*sp = s;
-	return e;
+	d = ref->s->depth;
+	for (i = 0; i < INFLIGHT_DEPTH; i++) {
+		if (i >= d)
+			break;
+		e = &ref->s->e[slot_index(d - 1 - i)];
+		if (e->function == function) {
+			ref->s->depth = d - i; /* e is now the innermost */
+			return e;
+		}
+	}
+	return NULL;
 }
 
-/*
- * The innermost record of this task, whatever its function (for attribution);
- * NULL if none, or if it is a leftover older than INFLIGHT_STALE_NS.
- */
+/* The innermost record of this context, whatever its function (for attribution); NULL if none. */
 static __always_inline struct entry_rec *enclosing_entry(__u64 now)
 {
-	__u64 key = task_key();
-	struct inflight_stack *s;
-	struct entry_rec *e;
-	__u32 d;
+	struct stack_ref ref;
 
-	s = bpf_map_lookup_elem(&inflight, &key);
-	if (!s)
+	if (!stack_of_context(&ref, false))
 		return NULL;
-	d = s->depth;
-	if (d == 0 || d > INFLIGHT_DEPTH)
-		return NULL;
-	e = &s->e[slot_index(d - 1)];
-	if (now - e->ts > INFLIGHT_STALE_NS)
-		return NULL;
-	return e;
+	return innermost(ref.s, now);
 }
 
-static __always_inline void pop_entry(struct inflight_stack *s)
+/* Pop the innermost record (after its return was handled); a thread's emptied stack is deleted. */
+static __always_inline void pop_entry(struct stack_ref *ref)
 {
-	if (s->depth > 0)
-		s->depth--;
+	__u32 d = ref->s->depth;
+
+	if (d > 0)
+		ref->s->depth = d - 1;
+	if (d <= 1 && ref->task_key)
+		bpf_map_delete_elem(&task_stacks, &ref->task_key);
 }
 
 static __always_inline void count_call(const struct arptop_count_key *key)
@@ -410,6 +490,7 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 	key.ifindex = o->ifindex;
 	key.ret = o->ret;
 	key.route_type = o->route_type;
+	key.table_id = o->table_id;
 	if (ifname_src)
 		__builtin_memcpy(key.ifname, ifname_src, ARPTOP_IFNAMSIZ);
 	count_call(&key);
@@ -466,11 +547,11 @@ static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u6
 static __always_inline void simple_return(__u32 function, __s32 ret)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct inflight_stack *s = NULL;
-	struct entry_rec *e = top_entry(function, &s);
+	struct stack_ref ref;
+	struct entry_rec *e = returning_entry(function, &ref, now);
 	struct outcome o = {};
 
-	if (!e || !s) {
+	if (!e) {
 		finish_without_entry(function, ret, now);
 		return;
 	}
@@ -480,7 +561,7 @@ static __always_inline void simple_return(__u32 function, __s32 ret)
 	o.ret = ret;
 	o.table_id = e->table_id;
 	finish(&o, e, e->ifname, now);
-	pop_entry(s);
+	pop_entry(&ref);
 }
 
 /* ---- arp_process(struct net *net, struct sock *sk, struct sk_buff *skb) ---- */
@@ -687,7 +768,14 @@ int BPF_KRETPROBE(fib_validate_source_kretprobe, long ret)
 static __always_inline void attribute_lookup(struct entry_rec *e, const struct entry_rec *enclosing,
 					     __s32 iif, __s32 oif)
 {
-	if (iif > 1)
+	/*
+	 * A reverse-path lookup runs inside fib_validate_source with the flow's
+	 * iif set to the *egress* device of the forward route (oif argument) or
+	 * loopback: it belongs to the device whose packet is being validated.
+	 */
+	if (enclosing && enclosing->function == ARPTOP_FN_FIB_VALIDATE_SOURCE && enclosing->ifindex != 0)
+		e->ifindex = enclosing->ifindex;
+	else if (iif > 1)
 		e->ifindex = iif;
 	else if (oif > 0)
 		e->ifindex = oif;
@@ -717,7 +805,7 @@ static __always_inline void fib_lookup_flow(struct entry_rec *e, struct entry_re
 		e->netns = net_inum((struct net *)first, direct);
 	} else {
 		e->table_id = KREAD(direct, (struct fib_table *)first, tb_id);
-		e->netns = enclosing ? enclosing->netns : task_netns(direct);
+		e->netns = enclosing ? enclosing->netns : task_netns();
 	}
 }
 
@@ -749,12 +837,12 @@ static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, st
 static __always_inline void fib_lookup_return(__s32 ret)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct inflight_stack *s = NULL;
-	struct entry_rec *e = top_entry(ARPTOP_FN_FIB_LOOKUP, &s);
+	struct stack_ref ref;
+	struct entry_rec *e = returning_entry(ARPTOP_FN_FIB_LOOKUP, &ref, now);
 	struct fib_result *res;
 	struct outcome o = {};
 
-	if (!e || !s) {
+	if (!e) {
 		finish_without_entry(ARPTOP_FN_FIB_LOOKUP, ret, now);
 		return;
 	}
@@ -767,7 +855,7 @@ static __always_inline void fib_lookup_return(__s32 ret)
 	if (ret == 0 && res)
 		fib_lookup_result(&o, res, false);
 	finish(&o, e, e->ifname, now);
-	pop_entry(s);
+	pop_entry(&ref);
 }
 
 /* fexit alone: flow, table and result are all arguments; the enclosing call is on the stack. */
@@ -829,7 +917,7 @@ int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 	attribute_lookup(&rec, enclosing, rec.iif, rec.oif);
 
 	o.function = ARPTOP_FN_FIB_LOOKUP;
-	o.netns = enclosing ? enclosing->netns : task_netns(false);
+	o.netns = enclosing ? enclosing->netns : task_netns();
 	o.ifindex = rec.ifindex;
 	o.ret = BPF_CORE_READ(ctx, err);
 	o.table_id = BPF_CORE_READ(ctx, tb_id);

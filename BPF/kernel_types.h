@@ -173,6 +173,11 @@ struct fib_result {
 } __attribute__((preserve_access_index));
 
 /* Tasks. */
+/* x86 per-CPU hot data, 6.2 to 6.14: where preempt_count lives then (see irq_context()). */
+struct pcpu_hot {
+	int preempt_count;
+} __attribute__((preserve_access_index));
+
 struct nsproxy {
 	struct net *net_ns;
 } __attribute__((preserve_access_index));

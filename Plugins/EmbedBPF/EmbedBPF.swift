@@ -28,6 +28,9 @@ struct EmbedBPF: BuildToolPlugin {
                 executable: clang,
                 arguments: [
                     "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86",
+                    // v2: atomic adds as the plain XADD that 5.10 knows (v3+ emits the
+                    // fetch-and-add forms of 5.12+ for every __sync_fetch_and_add).
+                    "-mcpu=v2",
                     "-Wall", "-Werror", "-Wno-unused-function",
                     "-I", bpfDir.path(), "-I", abiInclude.path(),
                     "-c", source.path(), "-o", object.path(),

@@ -30,14 +30,23 @@ public enum KernelFunction: Int, CaseIterable, Codable, Sendable, Comparable, Cu
 
 extension KernelFunction {
     /// Whether `ret` means the call failed. Any non-zero return does (an errno, NET_RX_DROP
-    /// from arp_process, an `skb_drop_reason` from ip_route_input_slow on 6.13+, EAGAIN from
-    /// a FIB table without a match), except for fib_validate_source, whose callers test
-    /// `err < 0`: a positive return is a success (1: the source is reachable on a link-scope route).
+    /// from arp_process, an `skb_drop_reason` from ip_route_input_slow on 6.13+), except:
+    /// - fib_validate_source, whose callers test `err < 0`: a positive return is a success
+    ///   (1: the source is reachable on a link-scope route);
+    /// - fib_lookup's -EAGAIN, a table without a match: with any `ip rule` every lookup tries
+    ///   the local table first and misses there, so a miss is not an error (see `isTableMiss`).
     public func isFailure(_ ret: Int32) -> Bool {
         switch self {
         case .fibValidateSource: ret < 0
-        case .arpProcess, .ipRouteInputSlow, .fibLookup: ret != 0
+        case .fibLookup: ret != 0 && !isTableMiss(ret)
+        case .arpProcess, .ipRouteInputSlow: ret != 0
         }
+    }
+
+    /// -EAGAIN from fib_table_lookup: the table has no matching route (the lookup goes on
+    /// with the next table of the rules).
+    public func isTableMiss(_ ret: Int32) -> Bool {
+        self == .fibLookup && ret == -11
     }
 }
 
@@ -90,13 +99,16 @@ public struct CountKey: Hashable, Codable, Sendable {
     public var ret: Int32
     /// fib_lookup: RTN_* of the result when the lookup succeeded and the mechanism can see it; else 0.
     public var routeType: UInt32
+    /// fib_lookup: the FIB table looked up (255 local, 254 main, ...); 0 for the other functions.
+    public var tableID: UInt32
 
-    public init(function: KernelFunction, interface: InterfaceID, ifname: String, ret: Int32, routeType: UInt32) {
+    public init(function: KernelFunction, interface: InterfaceID, ifname: String, ret: Int32, routeType: UInt32, tableID: UInt32 = 0) {
         self.function = function
         self.interface = interface
         self.ifname = ifname
         self.ret = ret
         self.routeType = routeType
+        self.tableID = tableID
     }
 }
 

@@ -279,11 +279,14 @@ public struct CountRow: Sendable, Equatable {
     /// Set exactly when `routeType` is non-zero.
     public var routeTypeName: String?
     public var count: UInt64
+    /// fib_lookup: the FIB table (255 local, 254 main, ...); 0 when unknown or another function.
+    public var tableID: UInt32 = 0
 
     public init(
         function: KernelFunction, interface: InterfaceID, ifname: String, ret: Int32, returnName: String,
-        routeType: UInt32, routeTypeName: String?, count: UInt64
+        routeType: UInt32, routeTypeName: String?, count: UInt64, tableID: UInt32 = 0
     ) {
+        self.tableID = tableID
         self.function = function
         self.interface = interface
         self.ifname = ifname
@@ -297,23 +300,26 @@ public struct CountRow: Sendable, Equatable {
     /// A row named with `naming`.
     public init(
         function: KernelFunction, interface: InterfaceID, ifname: String, ret: Int32, routeType: UInt32,
-        count: UInt64, naming: any ReturnValueNaming
+        count: UInt64, naming: any ReturnValueNaming, tableID: UInt32 = 0
     ) {
         self.init(
             function: function, interface: interface, ifname: ifname, ret: ret,
             returnName: naming.returnName(ret, of: function), routeType: routeType,
-            routeTypeName: routeType != 0 ? naming.routeTypeName(routeType) : nil, count: count)
+            routeTypeName: routeType != 0 ? naming.routeTypeName(routeType) : nil, count: count, tableID: tableID)
     }
 
     /// The kernel count-map key this row stands for.
     public var key: CountKey {
-        CountKey(function: function, interface: interface, ifname: ifname, ret: ret, routeType: routeType)
+        CountKey(function: function, interface: interface, ifname: ifname, ret: ret, routeType: routeType, tableID: tableID)
     }
 
     /// The deterministic row order: function, netns, ifindex, return, route type, then name.
     static func inOrder(_ x: CountRow, _ y: CountRow) -> Bool {
         (x.function, x.interface.netns, x.interface.ifindex, x.ret, x.routeType, x.ifname)
             < (y.function, y.interface.netns, y.interface.ifindex, y.ret, y.routeType, y.ifname)
+            || ((x.function, x.interface.netns, x.interface.ifindex, x.ret, x.routeType, x.ifname)
+                == (y.function, y.interface.netns, y.interface.ifindex, y.ret, y.routeType, y.ifname)
+                && x.tableID < y.tableID)
     }
 
     /// Row members after the optional `function`: netns, interface, ifindex, return, return_name, [route_type], count.
@@ -327,6 +333,7 @@ public struct CountRow: Sendable, Equatable {
             ("return_name", .string(returnName)),
         ]
         if routeType != 0 { m.append(("route_type", .string(routeTypeName ?? String(routeType)))) }
+        if tableID != 0 { m.append(("table", .int(tableID))) }
         m.append(("count", .int(count)))
         return .object(m)
     }
@@ -340,6 +347,7 @@ public struct CountRow: Sendable, Equatable {
         returnName = try f.string("return_name")
         routeType = try f.routeType("route_type") ?? 0
         routeTypeName = routeType != 0 ? try f.string("route_type") : nil
+        tableID = try f.optionalInteger("table") ?? 0
         count = try f.integer("count")
     }
 }
@@ -368,7 +376,7 @@ public struct SnapshotRecord: Sendable, Equatable {
             rows: snapshot.counts.filter { filter.matches($0.key.interface, name: $0.key.ifname) }.map { key, count in
                 CountRow(
                     function: key.function, interface: key.interface, ifname: key.ifname, ret: key.ret,
-                    routeType: key.routeType, count: count, naming: naming)
+                    routeType: key.routeType, count: count, naming: naming, tableID: key.tableID)
             }.sorted(by: CountRow.inOrder),
             stats: snapshot.stats)
     }

@@ -169,6 +169,11 @@ int clibbpf_btf_find_func(const struct btf *btf, const char *name)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
 }
 
+int clibbpf_btf_find_var(const struct btf *btf, const char *name)
+{
+	return btf__find_by_name_kind(btf, name, BTF_KIND_VAR);
+}
+
 /* ---- errno names ---- */
 
 const char *clibbpf_errno_name(int err)

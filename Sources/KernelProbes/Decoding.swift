@@ -22,7 +22,8 @@ extension CountKey {
             interface: InterfaceID(netns: k.netns, ifindex: k.ifindex),
             ifname: cString(tuple: k.ifname),
             ret: k.ret,
-            routeType: k.route_type)
+            routeType: k.route_type,
+            tableID: k.table_id)
     }
 }
 

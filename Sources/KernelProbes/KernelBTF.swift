@@ -34,6 +34,11 @@ final class KernelBTF {
         return id > 0 ? UInt32(id) : nil
     }
 
+    /// Whether the kernel's BTF describes a (per-CPU or global) variable called `name`.
+    func variableExists(_ name: String) -> Bool {
+        clibbpf_btf_find_var(handle, name) > 0
+    }
+
     /// The FUNC_PROTO of a FUNC.
     private func proto(ofFunction id: UInt32) -> UnsafePointer<btf_type>? {
         guard let f = type(id), btf_is_func(f), let p = type(f.pointee.type), btf_is_func_proto(p) else { return nil }

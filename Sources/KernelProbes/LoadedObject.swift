@@ -70,18 +70,29 @@ final class LoadedObject {
             return [ProgramPlan(name: "\(f)_kretprobe", role: .exit, hook: .kprobe(symbol: candidate.target, ret: true)),
                     ProgramPlan(name: "\(f)_kprobe", role: .entry, hook: .kprobe(symbol: candidate.target, ret: false))]
         case .tracepoint:
-            // The tracepoint program, plus the softirq trackers that tell it when the current
-            // task's netns is meaningful; the softirq exit goes first so the depth never sticks.
-            return [ProgramPlan(name: "softirq_exit_tp", role: .exit, hook: .tracepoint(category: "irq", name: "softirq_exit")),
-                    ProgramPlan(name: "fib_lookup_tp", role: .exit,
-                                hook: .tracepoint(category: AttachPlanner.tracepoint.category, name: AttachPlanner.tracepoint.name)),
-                    ProgramPlan(name: "softirq_entry_tp", role: .entry, hook: .tracepoint(category: "irq", name: "softirq_entry"))]
+            return [ProgramPlan(name: "fib_lookup_tp", role: .exit,
+                                hook: .tracepoint(category: AttachPlanner.tracepoint.category, name: AttachPlanner.tracepoint.name))]
         }
+    }
+
+    /// The softirq trackers that tell the programs when they run in a softirq, for kernels
+    /// whose preempt_count the programs cannot read (no per-CPU variables in BTF, e.g. 5.10)
+    /// and for the tracepoint path; the softirq exit goes first so the depth never sticks.
+    static let softirqTrackers = [
+        ProgramPlan(name: "softirq_exit_tp", role: .exit, hook: .tracepoint(category: "irq", name: "softirq_exit")),
+        ProgramPlan(name: "softirq_entry_tp", role: .entry, hook: .tracepoint(category: "irq", name: "softirq_entry")),
+    ]
+
+    /// Whether the softirq trackers are needed: the programs read the CPU's preempt_count
+    /// through a per-CPU variable of the kernel's BTF (`__preempt_count`, or `pcpu_hot`
+    /// on 6.2-6.14); without either, or for the tracepoint path, the trackers tell them.
+    static func needsSoftirqTrackers(winners: [(KernelFunction, Candidate)], preemptCountReadable: Bool) -> Bool {
+        !preemptCountReadable || winners.contains { $0.1.mechanism == .tracepoint }
     }
 
     /// Open the embedded object, keep only the winners' programs, load, and attach
     /// (all return-side programs before any entry program, so no entry lacks its return).
-    init(winners: [(KernelFunction, Candidate)], options: ProbeOptions) throws {
+    init(winners: [(KernelFunction, Candidate)], options: ProbeOptions, preemptCountReadable: Bool) throws {
         clibbpf_log_clear()
         let bytes = EmbeddedBPF.object
         let customBTF = options.btfPath == "/sys/kernel/btf/vmlinux" ? nil : options.btfPath
@@ -108,8 +119,9 @@ final class LoadedObject {
             prev = p
         }
         var wanted: [String: (KernelFunction, Candidate)] = [:]
+        let trackSoftirqs = Self.needsSoftirqTrackers(winners: winners, preemptCountReadable: preemptCountReadable)
         for (function, candidate) in winners {
-            for plan in Self.programs(function, candidate) {
+            for plan in Self.programs(function, candidate) + (trackSoftirqs ? Self.softirqTrackers : []) {
                 guard programs[plan.name] != nil else {
                     throw Failure.fatal(ProbeError("BPF program \(plan.name) missing from the embedded object: rebuild arptop"))
                 }
@@ -132,7 +144,7 @@ final class LoadedObject {
         }
         var rate = options.logRatePerCPU
         var fibFlag: Bool = fibIsReal
-        var trackSoftirq: Bool = fibCandidate?.mechanism == .tracepoint
+        var trackSoftirq: Bool = trackSoftirqs
         if clibbpf_set_rodata(obj, "log_rate_per_cpu", &rate, 8) != 0
             || clibbpf_set_rodata(obj, "fib_target_is_fib_lookup", &fibFlag, 1) != 0
             || clibbpf_set_rodata(obj, "track_softirq", &trackSoftirq, 1) != 0 {
@@ -163,9 +175,10 @@ final class LoadedObject {
 
         // Attach: return-side programs first, then entries.
         for role in [Role.exit, .entry] {
+            var attached = Set<String>()
             for (function, candidate) in winners {
-                for plan in Self.programs(function, candidate) where plan.role == role {
-                    guard let prog = programs[plan.name] else { continue }
+                for plan in Self.programs(function, candidate) + (trackSoftirqs ? Self.softirqTrackers : []) where plan.role == role {
+                    guard let prog = programs[plan.name], attached.insert(plan.name).inserted else { continue }
                     clibbpf_log_clear()
                     let link: OpaquePointer?
                     let call: String

@@ -60,7 +60,8 @@ public final class ProbeSession {
             if winners.isEmpty || attempts > 12 { break }
             attempts += 1
             do {
-                loaded = try LoadedObject(winners: winners, options: options)
+                loaded = try LoadedObject(winners: winners, options: options,
+                                          preemptCountReadable: btf.variableExists("__preempt_count") || btf.variableExists("pcpu_hot"))
             } catch LoadedObject.Failure.function(let function, let reason) {
                 planner.fail(&plans[function.rawValue], reason: reason)
             } catch LoadedObject.Failure.fatal(let error) {

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs INSIDE the virtme-ng guest (Debian's 6.1 kernel), as root.
+# Runs INSIDE the virtme-ng guest (any kernel of the matrix), as root.
 # Usage: guest-scenarios.sh ARPTOP_BINARY OUT_DIR
 # Builds a netns/veth topology, runs `arptop --json` around known ARP traffic and
 # writes, per scenario, the NDJSON output and a facts file (what was sent and seen)
@@ -41,6 +41,23 @@ cat > "$OUT/topology.json" <<JSON
  "va_ifindex": $(cat /sys/class/net/va/ifindex), "vc_ifindex": $(cat /sys/class/net/vc/ifindex),
  "vb_ifindex": $(ip netns exec t1 cat /sys/class/net/vb/ifindex), "packets": $N}
 JSON
+
+# The kernel's own facts the expectations depend on, read from its BTF (not from its version):
+# whether the route input returns `enum skb_drop_reason` (6.13+) and IP_RPFILTER's value.
+bpftool btf dump file /sys/kernel/btf/vmlinux >/tmp/btf.txt 2>/dev/null
+btf_kind_of_return() { # FUNC name -> kind of its return type (INT, ENUM, ...)
+	local f p r
+	f=$(grep -E "^\[[0-9]+\] FUNC '$1' " /tmp/btf.txt | sed -E 's/.*type_id=([0-9]+).*/\1/' | head -1)
+	[ -n "$f" ] || { echo NONE; return; }
+	r=$(grep -E "^\[$f\] FUNC_PROTO" /tmp/btf.txt | sed -E 's/.*ret_type_id=([0-9]+).*/\1/')
+	grep -E "^\[$r\] " /tmp/btf.txt | awk '{print $2}'
+}
+cat > "$OUT/kernel-facts.json" <<JSON
+{"release": "$(uname -r)",
+ "route_input_return_kind": "$(btf_kind_of_return ip_route_input_slow)",
+ "ip_rpfilter": $(grep -oE "'SKB_DROP_REASON_IP_RPFILTER' val=[0-9]+" /tmp/btf.txt | grep -oE '[0-9]+$' || echo -1)}
+JSON
+rm -f /tmp/btf.txt
 
 "$ARPTOP" --probes >"$OUT/probes.txt" 2>"$OUT/probes.stderr"
 echo $? >"$OUT/probes.rc"

@@ -11,7 +11,9 @@
  *   maps:     counts   (PERCPU_HASH, struct arptop_count_key -> __u64)
  *             events   (RINGBUF of struct arptop_event)
  *             stats    (PERCPU_ARRAY, index enum arptop_stat -> __u64)
- *             inflight (LRU_HASH, per-task stack of entry records; internal)
+ *             task_stacks (HASH, tid -> stack of entry records of calls in
+ *             flight in task context; deleted when empty; internal)
+ *             irq_stacks (PERCPU_ARRAY, the same for softirq/irq context; internal)
  *             cpu_state (PERCPU_ARRAY: log rate-limit bucket, sampled count,
  *             softirq depth; internal, its sampled count is added to
  *             ARPTOP_STAT_EVENTS_SAMPLED by the loader)
@@ -35,7 +37,7 @@
 #include <linux/types.h>
 #endif
 
-#define ARPTOP_ABI_VERSION 1
+#define ARPTOP_ABI_VERSION 2
 #define ARPTOP_IFNAMSIZ 16
 
 /* The four functions arptop watches (the pane order of the UI). */
@@ -58,7 +60,7 @@ struct arptop_count_key {
 	__s32 ifindex;     /* interface index in that netns; 0 when unknown */
 	__s32 ret;         /* return value as the kernel returned it (32-bit, sign-extended) */
 	__u32 route_type;  /* fib_lookup only: RTN_* of res->type when ret == 0, else 0 */
-	__u32 reserved;    /* zero */
+	__u32 table_id;    /* fib_lookup: FIB table id (255 local, 254 main, ...); else 0 */
 	char ifname[ARPTOP_IFNAMSIZ]; /* read in the kernel; empty when unknown */
 };
 
@@ -114,5 +116,18 @@ enum arptop_stat {
 	ARPTOP_STAT_COUNT_FAILED = 4,     /* counts map full: a call could not be counted */
 	ARPTOP_STAT_MAX = 5,
 };
+
+/*
+ * The layouts above are shared by a BPF object and a loader built from the
+ * same tree; these checks make a field moved by accident fail the build of
+ * both instead of producing wrong numbers.
+ */
+_Static_assert(sizeof(struct arptop_count_key) == 40, "arptop_count_key layout");
+_Static_assert(__builtin_offsetof(struct arptop_count_key, table_id) == 20, "arptop_count_key.table_id");
+_Static_assert(__builtin_offsetof(struct arptop_count_key, ifname) == 24, "arptop_count_key.ifname");
+_Static_assert(sizeof(struct arptop_event) == 104, "arptop_event layout");
+_Static_assert(__builtin_offsetof(struct arptop_event, ifname) == 48, "arptop_event.ifname");
+_Static_assert(__builtin_offsetof(struct arptop_event, arp_op) == 64, "arptop_event.arp_op");
+_Static_assert(__builtin_offsetof(struct arptop_event, daddr) == 84, "arptop_event.daddr");
 
 #endif /* ARPTOP_ABI_H */

@@ -54,6 +54,9 @@ int clibbpf_set_rodata(struct bpf_object *obj, const char *var_name, const void 
 /* The type id of the BTF FUNC named `name`, or a negative errno (btf__find_by_name_kind). */
 int clibbpf_btf_find_func(const struct btf *btf, const char *name);
 
+/* The type id of the BTF VAR named `name` (a kernel variable), or a negative errno. */
+int clibbpf_btf_find_var(const struct btf *btf, const char *name);
+
 /* The errno's symbolic name ("EXDEV"), or NULL when unknown (glibc strerrorname_np, plus kernel-internal ENOTSUPP). */
 const char *clibbpf_errno_name(int err);
 
