@@ -168,6 +168,7 @@ public struct Aggregator: Sendable {
         s.sampled = s.sampled.subtractingSaturated(base.sampled)
         s.noEntry = s.noEntry.subtractingSaturated(base.noEntry)
         s.countFailed = s.countFailed.subtractingSaturated(base.countFailed)
+        s.missed = s.missed.subtractingSaturated(base.missed)
         return s
     }
 

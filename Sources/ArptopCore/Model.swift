@@ -124,6 +124,14 @@ public struct StreamStats: Codable, Sendable, Equatable {
     public var noEntry: UInt64 = 0
     /// Calls that could not be counted because the count map was full (should stay 0).
     public var countFailed: UInt64 = 0
+    /// Program runs the kernel skipped (another BPF program running on that CPU, a
+    /// trampoline's recursion protection): those calls are in no count. Read from the
+    /// kernel's per-program `recursion_misses` (bpf_prog_info).
+    public var missed: UInt64 = 0
+    /// Whether the kernel counts every kind of skip arptop's programs can suffer: trampoline
+    /// skips since 5.12, kprobe and tracepoint skips since 6.7. When false, `missed` and
+    /// the counts of kprobe/tracepoint functions are lower bounds.
+    public var missedExact: Bool = true
     public init() {}
 }
 

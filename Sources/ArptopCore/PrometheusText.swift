@@ -76,6 +76,12 @@ public enum PrometheusText {
         family(&out, "arptop_calls_uncounted_total", .counter,
                "Calls that could not be counted because the kernel's count map was full (should stay 0).")
         sample(&out, "arptop_calls_uncounted_total", stats.countFailed)
+        family(&out, "arptop_program_runs_missed_total", .counter,
+               "Runs of arptop's BPF programs the kernel skipped (another BPF program on that CPU, recursion protection): those calls are in no count.")
+        sample(&out, "arptop_program_runs_missed_total", stats.missed)
+        family(&out, "arptop_program_runs_missed_exact", .gauge,
+               "1 when this kernel counts every skipped run (kprobe/tracepoint skips are counted from Linux 6.7, trampoline skips from 5.12); 0 when the counts are lower bounds.")
+        sample(&out, "arptop_program_runs_missed_exact", stats.missedExact ? 1 : 0)
 
         family(&out, "arptop_start_time_seconds", .gauge,
                "Unix time when the probes attached: the counters started at 0 then.")

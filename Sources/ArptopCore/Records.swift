@@ -402,6 +402,8 @@ public struct SnapshotRecord: Sendable, Equatable {
                 ("sampled", .int(stats.sampled)),
                 ("no_entry", .int(stats.noEntry)),
                 ("count_failed", .int(stats.countFailed)),
+                ("missed", .int(stats.missed)),
+                ("missed_exact", .bool(stats.missedExact)),
             ])),
         ])
     }
@@ -422,6 +424,8 @@ public struct SnapshotRecord: Sendable, Equatable {
         stats.sampled = try s.integer("sampled")
         stats.noEntry = try s.integer("no_entry")
         stats.countFailed = try s.optionalInteger("count_failed") ?? 0
+        stats.missed = try s.optionalInteger("missed") ?? 0
+        stats.missedExact = try s.optionalBool("missed_exact") ?? true
     }
 }
 
@@ -454,8 +458,15 @@ public struct SummaryRecord: Sendable, Equatable {
     public var eventsDropped: UInt64
     /// Events left out by the log rate limit.
     public var eventsSampled: UInt64
+    /// Program runs the kernel skipped (see `StreamStats.missed`), and whether the kernel
+    /// counts every kind of skip (else the counts are lower bounds).
+    public var runsMissed: UInt64 = 0
+    public var runsMissedExact: Bool = true
 
-    public init(functions: [FunctionSummary], eventsLogged: UInt64, eventsDropped: UInt64, eventsSampled: UInt64) {
+    public init(functions: [FunctionSummary], eventsLogged: UInt64, eventsDropped: UInt64, eventsSampled: UInt64,
+                runsMissed: UInt64 = 0, runsMissedExact: Bool = true) {
+        self.runsMissed = runsMissed
+        self.runsMissedExact = runsMissedExact
         self.functions = functions
         self.eventsLogged = eventsLogged
         self.eventsDropped = eventsDropped
@@ -478,6 +489,8 @@ public struct SummaryRecord: Sendable, Equatable {
             ("events_logged", .int(eventsLogged)),
             ("events_dropped", .int(eventsDropped)),
             ("events_sampled", .int(eventsSampled)),
+            ("runs_missed", .int(runsMissed)),
+            ("runs_missed_exact", .bool(runsMissedExact)),
         ])
     }
 
@@ -494,6 +507,8 @@ public struct SummaryRecord: Sendable, Equatable {
         eventsLogged = try f.integer("events_logged")
         eventsDropped = try f.integer("events_dropped")
         eventsSampled = try f.optionalInteger("events_sampled") ?? 0
+        runsMissed = try f.optionalInteger("runs_missed") ?? 0
+        runsMissedExact = try f.optionalBool("runs_missed_exact") ?? true
     }
 }
 
@@ -511,7 +526,8 @@ extension Aggregator {
                 if status.isAttached { status.reason = nil }
                 return FunctionSummary(status: status, rows: status.isAttached ? rows(of: function, scope: scope) : [])
             },
-            eventsLogged: eventsLogged ?? stats.submitted, eventsDropped: stats.dropped, eventsSampled: stats.sampled)
+            eventsLogged: eventsLogged ?? stats.submitted, eventsDropped: stats.dropped, eventsSampled: stats.sampled,
+            runsMissed: stats.missed, runsMissedExact: stats.missedExact)
     }
 }
 

@@ -174,6 +174,46 @@ int clibbpf_btf_find_var(const struct btf *btf, const char *name)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_VAR);
 }
 
+int clibbpf_prog_misses(int prog_fd, __u64 *misses)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return err < 0 ? err : -errno;
+	*misses = info.recursion_misses;
+	/* The kernel writes back how much of the struct it knows. */
+	return len >= offsetof(struct bpf_prog_info, recursion_misses) + sizeof(info.recursion_misses);
+}
+
+int clibbpf_btf_has_struct_with_members(const struct btf *btf, const char *a, const char *b)
+{
+	__u32 id, n = btf__type_cnt(btf);
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_member *m;
+		int i, seen_a = 0, seen_b = 0;
+
+		if (!btf_is_struct(t))
+			continue;
+		m = btf_members(t);
+		for (i = 0; i < btf_vlen(t); i++, m++) {
+			const char *name = btf__name_by_offset(btf, m->name_off);
+			if (!name)
+				continue;
+			seen_a |= strcmp(name, a) == 0;
+			seen_b |= strcmp(name, b) == 0;
+		}
+		if (seen_a && seen_b)
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- errno names ---- */
 
 const char *clibbpf_errno_name(int err)

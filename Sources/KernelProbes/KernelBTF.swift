@@ -39,6 +39,11 @@ final class KernelBTF {
         clibbpf_btf_find_var(handle, name) > 0
     }
 
+    /// Whether some struct (anonymous ones included) has members named `a` and `b`.
+    func structExists(withMembers a: String, _ b: String) -> Bool {
+        clibbpf_btf_has_struct_with_members(handle, a, b) == 1
+    }
+
     /// The FUNC_PROTO of a FUNC.
     private func proto(ofFunction id: UInt32) -> UnsafePointer<btf_type>? {
         guard let f = type(id), btf_is_func(f), let p = type(f.pointee.type), btf_is_func_proto(p) else { return nil }

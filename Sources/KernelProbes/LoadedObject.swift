@@ -29,6 +29,8 @@ final class LoadedObject {
     /// rate limit (added to the `stats` map's ARPTOP_STAT_EVENTS_SAMPLED); its value size.
     private(set) var cpuStateFD: Int32 = -1
     private(set) var cpuStateValueSize = 0
+    /// The loaded programs' descriptors, with the mechanism each belongs to.
+    private(set) var programFDs: [(fd: Int32, mechanism: AttachMechanism)] = []
     let sink = EventSink()
 
     /// Why a load or attach attempt failed.
@@ -198,6 +200,7 @@ final class LoadedObject {
                         throw Failure.function(function, "\(candidate.mechanism.rawValue): \(call): \(errnoName(err))")
                     }
                     if role == .entry { entryLinks.append(link) } else { exitLinks.append(link) }
+                    programFDs.append((bpf_program__fd(prog), candidate.mechanism))
                 }
             }
         }

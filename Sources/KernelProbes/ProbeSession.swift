@@ -20,6 +20,9 @@ public final class ProbeSession {
 
     private var loaded: LoadedObject?
     private let possibleCPUs: Int
+    /// The kernel counts skipped kprobe and tracepoint runs (6.7+: the release that also
+    /// reports a kprobe link's `missed`, recognised in BTF by that struct).
+    private let kprobeMissesCounted: Bool
 
     /// Throws unless the process is root or has CAP_BPF and CAP_PERFMON (CapEff in /proc/self/status).
     public static func checkPrivileges() throws {
@@ -50,6 +53,7 @@ public final class ProbeSession {
         possibleCPUs = Int(cpus)
         let btf = try KernelBTF(path: options.btfPath)
         naming = BTFNaming(btf: btf)
+        kprobeMissesCounted = btf.structExists(withMembers: "func_name", "missed")
 
         let planner = AttachPlanner(options: options, btf: btf)
         var plans = KernelFunction.allCases.map { planner.initialPlan(for: $0) }
@@ -168,11 +172,34 @@ public final class ProbeSession {
         stats.sampled = sums[Int(ARPTOP_STAT_EVENTS_SAMPLED.rawValue)]
         stats.noEntry = sums[Int(ARPTOP_STAT_NO_ENTRY.rawValue)]
         stats.countFailed = sums[Int(ARPTOP_STAT_COUNT_FAILED.rawValue)]
+        (stats.missed, stats.missedExact) = missedRuns(loaded)
 
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let monotonicNs = UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
         return AggregateSnapshot(monotonicNs: monotonicNs, counts: counts, stats: stats)
+    }
+
+    /// The kernel's count of skipped runs over arptop's programs, and whether it is exact:
+    /// trampolines count their skips since 5.12 (bpf_prog_info grew `recursion_misses`),
+    /// kprobe and tracepoint programs since 6.7.
+    private func missedRuns(_ loaded: LoadedObject) -> (UInt64, Bool) {
+        var total: UInt64 = 0
+        var exact = true
+        for program in loaded.programFDs {
+            var misses: UInt64 = 0
+            let rc = clibbpf_prog_misses(program.fd, &misses)
+            if rc != 1 { exact = false }
+            if program.mechanism != .fentry && !kprobeMissesCounted { exact = false }
+            total &+= misses
+        }
+        return (total, exact)
+    }
+
+    /// Whether this kernel counts every kind of skipped run of the attached programs.
+    public var missedRunsAreCounted: Bool {
+        guard let loaded else { return false }
+        return missedRuns(loaded).1
     }
 
     /// Detach every program (entries first) and free all kernel resources. Idempotent.

@@ -56,6 +56,12 @@ struct PrometheusTextTests {
             # HELP arptop_calls_uncounted_total Calls that could not be counted because the kernel's count map was full (should stay 0).
             # TYPE arptop_calls_uncounted_total counter
             arptop_calls_uncounted_total 4
+            # HELP arptop_program_runs_missed_total Runs of arptop's BPF programs the kernel skipped (another BPF program on that CPU, recursion protection): those calls are in no count.
+            # TYPE arptop_program_runs_missed_total counter
+            arptop_program_runs_missed_total 0
+            # HELP arptop_program_runs_missed_exact 1 when this kernel counts every skipped run (kprobe/tracepoint skips are counted from Linux 6.7, trampoline skips from 5.12); 0 when the counts are lower bounds.
+            # TYPE arptop_program_runs_missed_exact gauge
+            arptop_program_runs_missed_exact 1
             # HELP arptop_start_time_seconds Unix time when the probes attached: the counters started at 0 then.
             # TYPE arptop_start_time_seconds gauge
             arptop_start_time_seconds 1715000000.125
@@ -122,7 +128,7 @@ struct PrometheusTextTests {
         let text = PrometheusText.render(rows: [], probes: [], stats: StreamStats(), startTime: 1)
         #expect(text.hasPrefix("# HELP arptop_calls_total "))
         #expect(text.hasSuffix("arptop_start_time_seconds 1.000\n"))
-        #expect(text.components(separatedBy: "# TYPE ").count - 1 == 7)
+        #expect(text.components(separatedBy: "# TYPE ").count - 1 == 9)
         #expect(text.contains(#"arptop_probe_attached{function="fib_validate_source",mechanism="unavailable"} 0"#))
     }
 

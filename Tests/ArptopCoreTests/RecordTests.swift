@@ -134,7 +134,7 @@ struct RecordTests {
             == #"{"type":"snapshot","time_ns":2000000000,"counts":["#
             + #"{"function":"arp_process","netns":4026531840,"interface":"va","ifindex":3,"return":0,"return_name":"0","count":5},"#
             + #"{"function":"fib_lookup","netns":4026531840,"interface":"va","ifindex":3,"return":0,"return_name":"0","route_type":"RTN_LOCAL","count":6}],"#
-            + #""stats":{"submitted":11,"dropped":0,"sampled":0,"no_entry":0,"count_failed":0}}"#)
+            + #""stats":{"submitted":11,"dropped":0,"sampled":0,"no_entry":0,"count_failed":0,"missed":0,"missed_exact":true}}"#)
     }
 
     @Test func snapshotFilterKeepsMatchingRows() {
@@ -155,7 +155,7 @@ struct RecordTests {
     @Test func summaryShape() throws {
         let line = Self.summary().jsonLine
         let top = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(Set(top.keys) == ["type", "functions", "events_logged", "events_dropped", "events_sampled"])
+        #expect(Set(top.keys) == ["type", "functions", "events_logged", "events_dropped", "events_sampled", "runs_missed", "runs_missed_exact"])
         #expect(top["type"] as? String == "summary")
         #expect(top["events_logged"] as? Int == 27)
         #expect(top["events_dropped"] as? Int == 2)
@@ -207,7 +207,7 @@ struct RecordTests {
             + #"{"name":"fib_lookup","attach":"fentry","target":"fib_table_lookup","calls":2,"counts":["#
             + #"{"netns":4026531840,"interface":"va","ifindex":3,"return":0,"return_name":"0","route_type":"RTN_LOCAL","count":2}]},"#
             + #"{"name":"fib_validate_source","attach":"unavailable","reason":"fentry: 8 arguments; kprobe: CONFIG_KPROBES is off","calls":0,"counts":[]}],"#
-            + #""events_logged":7,"events_dropped":0,"events_sampled":0}"#)
+            + #""events_logged":7,"events_dropped":0,"events_sampled":0,"runs_missed":0,"runs_missed_exact":true}"#)
     }
 
     @Test func summaryHonoursTheFilter() throws {

@@ -78,7 +78,7 @@ struct AdapterTests {
         // The log keeps the 3 newest of 4 events, sequence numbers from the log.
         #expect(m.log.lines.map(\.sequence) == [1, 2, 3])
         #expect(m.log.lines.map(\.returnName) == ["EAGAIN", "EXDEV", "0"])
-        #expect(m.log.lines.map(\.isError) == [true, true, false])
+        #expect(m.log.lines.map(\.isError) == [false, true, false])  // a FIB table miss (EAGAIN) is no error
         #expect(m.log.lines[1].details == "src 10.99.0.7 dst 10.77.0.1 oif 0")
         #expect(m.log.lines[1].time == "00:00:01.700000")
         // The event had no name, but the counts know (netns, ifindex 5) as va.

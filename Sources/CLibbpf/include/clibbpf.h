@@ -57,6 +57,16 @@ int clibbpf_btf_find_func(const struct btf *btf, const char *name);
 /* The type id of the BTF VAR named `name` (a kernel variable), or a negative errno. */
 int clibbpf_btf_find_var(const struct btf *btf, const char *name);
 
+/*
+ * The kernel's count of skipped runs of a loaded program (bpf_prog_info
+ * recursion_misses). Returns 1 when the kernel reports it (5.12+), 0 when
+ * its bpf_prog_info is older than the field (*misses is then 0), or -errno.
+ */
+int clibbpf_prog_misses(int prog_fd, __u64 *misses);
+
+/* 1 when some struct of `btf` has members named `a` and `b` (anonymous ones too), else 0. */
+int clibbpf_btf_has_struct_with_members(const struct btf *btf, const char *a, const char *b);
+
 /* The errno's symbolic name ("EXDEV"), or NULL when unknown (glibc strerrorname_np, plus kernel-internal ENOTSUPP). */
 const char *clibbpf_errno_name(int err);
 
