@@ -178,30 +178,38 @@ static __always_inline void stat_inc(__u32 idx)
 /*
  * The CPU's preempt_count: a per-CPU int `__preempt_count` (x86 up to 6.1 and
  * again from 6.15), or the `preempt_count` of the per-CPU `pcpu_hot` (6.2 to
- * 6.14). Both are weak typed ksyms: the one the kernel lacks is NULL, and the
- * verifier drops its branch. -1 when neither exists.
+ * 6.14), at __per_cpu_offset[cpu] from its per-CPU address. Untyped weak
+ * ksyms: libbpf resolves them from /proc/kallsyms (kernel variables are there
+ * with CONFIG_KALLSYMS_ALL), a missing one is NULL and the verifier drops its
+ * branch. (Typed ksyms would be cheaper, but 5.10 has no BTF for per-CPU
+ * variables, and a kernel without KALLSYMS_ALL refuses the whole object.)
+ * -1 when unknown.
  */
-extern const int __preempt_count __ksym __weak;
-extern const struct pcpu_hot pcpu_hot __ksym __weak;
+extern const void __preempt_count __ksym __weak;
+extern const void pcpu_hot __ksym __weak;
+extern const void __per_cpu_offset __ksym __weak;
 
 #define ARPTOP_SOFTIRQ_OFFSET 0x100U     /* serving a softirq */
 #define ARPTOP_HARDIRQ_NMI_MASK 0x0fff0000U
 
 static __always_inline int irq_context_from_preempt_count(void)
 {
-	__u32 pc;
+	__u64 count_at, base;
+	__u32 pc, cpu;
 
-	if (&pcpu_hot) {
-		const struct pcpu_hot *hot = bpf_this_cpu_ptr(&pcpu_hot);
-
-		pc = hot->preempt_count;
-	} else if (&__preempt_count) {
-		const int *count = bpf_this_cpu_ptr(&__preempt_count);
-
-		pc = *count;
-	} else {
+	if (!&__per_cpu_offset)
 		return -1;
-	}
+	if (&__preempt_count)
+		count_at = (__u64)&__preempt_count;
+	else if (&pcpu_hot)
+		count_at = (__u64)&pcpu_hot + bpf_core_field_offset(struct pcpu_hot, preempt_count);
+	else
+		return -1;
+	cpu = bpf_get_smp_processor_id();
+	if (bpf_probe_read_kernel(&base, sizeof(base), (const char *)&__per_cpu_offset + (__u64)cpu * 8))
+		return -1;
+	if (bpf_probe_read_kernel(&pc, sizeof(pc), (const void *)(count_at + base)))
+		return -1;
 	return (pc & (ARPTOP_SOFTIRQ_OFFSET | ARPTOP_HARDIRQ_NMI_MASK)) != 0;
 }
 

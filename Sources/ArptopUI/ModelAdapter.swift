@@ -65,7 +65,8 @@ extension ScreenModel {
             header: HeaderInfo(host: source.host, kernelRelease: source.kernelRelease, elapsedSeconds: elapsedSeconds,
                                totalEvents: aggregator.total(), eventsPerSecond: aggregator.rate(), source: source.label),
             panes: panes,
-            log: LogModel(lines: lines, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled),
+            log: LogModel(lines: lines, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled,
+                          missed: stats.missed, missedExact: stats.missedExact),
             interfaces: aggregator.interfaces(filtered: false)
         )
     }

@@ -148,6 +148,13 @@ extension Painter {
                   Segment(Format.count(log.dropped), log.dropped > 0 ? Style(.warning, bold: true) : Style(.normal))]
         stats += [sep, Segment("sampled ", Style(.muted)),
                   Segment(Format.count(log.sampled), log.sampled > 0 ? Style(.warning, bold: true) : Style(.normal))]
+        // Runs the kernel skipped are missing from the counts themselves: shown whenever there
+        // are any, and as a lower bound (">=") on kernels that do not count every skip.
+        if log.missed > 0 || !log.missedExact {
+            stats += [sep, Segment("missed ", Style(.muted)),
+                      Segment((log.missedExact ? "" : ">=") + Format.count(log.missed),
+                              log.missed > 0 ? Style(.error, bold: true) : Style(.normal))]
+        }
         let filterStyle = state.interfaceFilter.isAll ? Style(.normal) : Style(.warning, bold: true)
         let label = "interfaces "
         let filterRoom = max(12, rect.width - Painter.width(stats) - 2 - label.count)

@@ -119,8 +119,15 @@ public struct LogModel: Sendable, Equatable {
     public var dropped: UInt64
     /// Events left out by the log rate limit (counts stay exact). Always shown.
     public var sampled: UInt64
+    /// Program runs the kernel skipped (those calls are in no count); shown when non-zero,
+    /// and always, as a lower bound, on a kernel that does not count every skip.
+    public var missed: UInt64 = 0
+    public var missedExact: Bool = true
 
-    public init(lines: [LogLine] = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0) {
+    public init(lines: [LogLine] = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0,
+                missed: UInt64 = 0, missedExact: Bool = true) {
+        self.missed = missed
+        self.missedExact = missedExact
         self.lines = lines
         self.total = total
         self.dropped = dropped

@@ -11,6 +11,14 @@ struct ProbesMode {
         let session = try ProbeSession(options: options)
         defer { session.close() }
         print(Self.format(session.statuses), terminator: "")
+        print(Self.missedRunsNote(counted: session.missedRunsAreCounted))
+    }
+
+    /// Whether the kernel tells when it skips a program run (those calls are in no count).
+    static func missedRunsNote(counted: Bool) -> String {
+        counted
+            ? "skipped program runs: counted by this kernel (shown as `missed`; counts are exact otherwise)"
+            : "skipped program runs: not all counted by this kernel (kprobe/tracepoint skips from 6.7, trampoline skips from 5.12): counts are lower bounds"
     }
 
     /// One line per function: `name  mechanism  target  (notes)` or `name  unavailable  reason`.

@@ -81,8 +81,9 @@ struct Summary {
 
     /// Sum of `count` over the rows of `name` matching every given condition.
     func count(_ name: String, interface: String? = nil, netns: Int? = nil, ret: Int? = nil,
-               returnName: String? = nil, routeType: String? = nil) -> Int {
+               returnName: String? = nil, routeType: String? = nil, table: Int? = nil) -> Int {
         rows(name).filter { row in
+            if let table, (row["table"] as? NSNumber)?.intValue != table { return false }
             if let interface, row["interface"] as? String != interface { return false }
             if let netns, (row["netns"] as? NSNumber)?.intValue != netns { return false }
             if let ret, (row["return"] as? NSNumber)?.intValue != ret { return false }

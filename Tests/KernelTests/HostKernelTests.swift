@@ -29,7 +29,15 @@ struct HostKernelTests {
         if !kprobeSupported {
             #expect(fib.contains("tracepoint"), "\(fib)")
             #expect(fib.contains("fib:fib_table_lookup"), "\(fib)")
+        } else {
+            // A kprobe-capable kernel: every function is attached by some mechanism, or says why not.
+            for f in ["arp_process", "ip_route_input_slow", "fib_lookup", "fib_validate_source"] {
+                let words = line(f).split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                #expect(words.count >= 3, "\(f): \(line(f))")
+                #expect(["fentry", "kprobe", "tracepoint", "unavailable"].contains(words.dropFirst().first ?? ""), "\(f): \(line(f))")
+            }
         }
+        #expect(lines.contains { $0.hasPrefix("skipped program runs: ") }, "\(r.stdout)")
     }
 
     @Test("fib_lookup counts from the tracepoint match the route lookups generated", .timeLimit(.minutes(5)))

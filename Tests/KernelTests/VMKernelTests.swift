@@ -220,6 +220,60 @@ struct VMKernelTests {
         #expect(events.allSatisfy { $0["interface"] as? String == "vc" })
     }
 
+    @Test("scenario 6: with an ip rule, every lookup misses the local table (255) and hits main (254); misses are no errors",
+          arguments: VMRun.kernels)
+    func tableMisses(kernel: String) throws {
+        let n = try VMRun.int("packets", kernel: kernel)
+        let s = try VMRun.summary("rules", kernel: kernel)
+        #expect(try VMRun.arpingReplies("rules", kernel: kernel) == 0)
+        #expect(s.count("arp_process", interface: "va") == n)
+        #expect(s.count("fib_lookup", interface: "va", ret: -11, returnName: "miss", table: 255) == n, "\(s.rows("fib_lookup"))")
+        #expect(s.count("fib_lookup", interface: "va", ret: 0, routeType: "RTN_UNICAST", table: 254) == n, "\(s.rows("fib_lookup"))")
+        #expect(s.count("fib_lookup", interface: "va") == 2 * n)
+    }
+
+    @Test("scenario 7: route lookups in task context in one netns and ARP in softirqs in another keep their own rows",
+          arguments: VMRun.kernels)
+    func taskAndSoftirqApart(kernel: String) throws {
+        let n = try VMRun.int("packets", kernel: kernel)
+        let root = try VMRun.int("root_netns", kernel: kernel), t2 = try VMRun.int("t2_netns", kernel: kernel)
+        let k = try #require(Int(VMRun.text("mixed.routegets", kernel: kernel).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let s = try VMRun.summary("mixed", kernel: kernel)
+        #expect(try VMRun.arpingReplies("mixed", kernel: kernel) == 4 * n)
+        #expect(s.count("arp_process", interface: "va", netns: root) == 4 * n)
+        #expect(s.count("ip_route_input_slow", interface: "va", netns: root, ret: 0) == 4 * n)
+        #expect(s.count("fib_validate_source", interface: "va", netns: root, ret: 0) == 4 * n)
+        #expect(s.count("fib_lookup", interface: "va", netns: root, routeType: "RTN_LOCAL") == 4 * n)
+        // Each `ip route get 10.88.0.2 from 10.88.0.1 iif vd` is one input route decision on vd in t2.
+        #expect(s.count("ip_route_input_slow", interface: "vd", netns: t2, ret: 0) == k, "\(s.rows("ip_route_input_slow"))")
+        #expect(s.count("fib_validate_source", interface: "vd", netns: t2, ret: 0) == k, "\(s.rows("fib_validate_source"))")
+        #expect(s.count("fib_lookup", netns: t2, routeType: "RTN_LOCAL") == k, "\(s.rows("fib_lookup"))")
+        // Nothing of t2's lookups in the root netns, nothing of va's in t2.
+        #expect(s.count("fib_validate_source", interface: "vd", netns: root) == 0)
+        #expect(s.count("fib_validate_source", interface: "va", netns: t2) == 0)
+    }
+
+    @Test("scenario 8: a flood on the CPU that reads the maps every 0.1 s is counted exactly, or the skips are reported",
+          arguments: VMRun.kernels)
+    func pinnedFloodWithFastRefresh(kernel: String) throws {
+        let flood = try VMRun.text("pinned-flood.txt", kernel: kernel)
+        let sentField = try #require(flood.split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.hasPrefix("sent=") }, "\(flood)")
+        let sent = try #require(Int(sentField.dropFirst(5)))
+        #expect(sent == 20000, "\(flood)")
+        let s = try VMRun.summary("pinned", kernel: kernel)
+        let missed = (s.record["runs_missed"] as? NSNumber)?.intValue ?? -1
+        let exact = s.record["runs_missed_exact"] as? Bool ?? false
+        let counted = s.count("arp_process", interface: "va")
+        if exact {
+            // Every skipped run is reported: counted + skipped covers each request (a skipped
+            // fentry and fexit of one call count as two).
+            #expect(counted <= sent && counted + missed >= sent, "counted \(counted), missed \(missed) of \(sent)")
+        } else {
+            #expect(counted == sent, "counted \(counted) of \(sent); this kernel does not report skipped kprobe runs")
+        }
+        #expect(counted == sent, "rare enough not to happen in 20000 requests: counted \(counted), missed \(missed)")
+    }
+
     @Test("nothing of arptop stays attached after it exits", arguments: VMRun.kernels)
     func nothingLeftAttached(kernel: String) throws {
         let progs = try VMRun.text("bpftool-prog-after.json", kernel: kernel)

@@ -108,6 +108,37 @@ ip netns exec t1 arping -c "$N" -w 30 -I vb 10.77.0.1 >"$OUT/filtered-va.arping"
 ip netns exec t2 arping -c "$N" -w 30 -I vd 10.88.0.1 >"$OUT/filtered-vc.arping" 2>&1
 stop_arptop filtered
 
+# --- scenario 6: with an `ip rule`, each lookup misses the local table first ------
+# Any custom rule makes fib_lookup walk the rules: local (255) misses with EAGAIN, main (254)
+# finds the route. A miss is counted per table and is no error.
+ip rule add from 10.99.0.0/24 table 100 pref 100
+start_arptop rules
+ip netns exec t1 arping -c "$N" -w "$((N + 2))" -I vb 10.77.0.99 >"$OUT/rules.arping" 2>&1
+stop_arptop rules
+ip rule del from 10.99.0.0/24 table 100 pref 100
+
+# --- scenario 7: task context and softirq at once, in two namespaces -----------
+# `ip route get ... iif vd` in t2 (task context, t2's netns) while ARP requests from t1 reach
+# va in softirqs (root netns): neither may borrow the other's stack or namespace.
+K=${ARPTOP_VM_ROUTE_GETS:-200}
+echo "$K" >"$OUT/mixed.routegets"
+start_arptop mixed
+(for _ in $(seq 1 "$K"); do ip netns exec t2 ip route get 10.88.0.2 from 10.88.0.1 iif vd >/dev/null; done) &
+ROUTEGETS=$!
+ip netns exec t1 arping -c "$((4 * N))" -i 0.2 -w 60 -I vb 10.77.0.1 >"$OUT/mixed.arping" 2>&1
+wait $ROUTEGETS
+stop_arptop mixed
+
+# --- scenario 8: map reads during a flood pinned to one CPU ------------------------
+# arptop's own bpf() map reads raise bpf_prog_active on their CPU; a kprobe program firing
+# there meanwhile is skipped. With the reader and the flood on CPU 0 and a 0.1 s refresh,
+# the counts must still equal what was sent (or the kernel must report the skipped runs).
+FLOOD=$(dirname "$ARPTOP")/arp-flood
+start_arptop pinned --refresh 0.1
+taskset -cp 0 "$ARPTOP_PID" >/dev/null
+ip netns exec t1 taskset -c 0 "$FLOOD" -i vb -t 10.77.0.1 -c "${ARPTOP_VM_PINNED:-20000}" -q >"$OUT/pinned-flood.txt" 2>&1
+stop_arptop pinned
+
 # --- scenario 5: the live TUI in tmux, every kind of traffic, recorded -------
 # The screen's totals must equal the packets sent; the captures (with colours) become
 # the screenshots, and the recording is the one `arptop --demo` plays.
