@@ -26,7 +26,8 @@ install_debs() {
 }
 
 BUILD_DEBS=(libbpf-dev libelf-dev zlib1g-dev libncurses-dev pkg-config)
-TEST_DEBS=(qemu-system-x86 busybox-static linux-image-amd64 iputils-arping iproute2 bpftool bpftrace tmux python3-pip python3-pyte python3-pil fonts-dejavu-core prometheus)
+TEST_DEBS=(qemu-system-x86 busybox-static linux-image-amd64 iputils-arping iproute2 bpftool bpftrace tmux python3-pip python3-pyte python3-pil fonts-dejavu-core prometheus
+	file kmod util-linux debian-archive-keyring)
 
 case "${1:-}" in
 run)
@@ -50,6 +51,11 @@ test)
 	PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$(python3 -m site --user-base)/bin"
 	export PATH
 	command -v vng >/dev/null || { echo "quickstart: vng (virtme-ng) is not on PATH after installing it" >&2; exit 1; }
+	# The VM tests' kernel matrix: Debian's 5.10, 6.12 and 7.x as packages from Debian's archive
+	# into .build/kernels (never into /boot), 6.1 from linux-image-amd64 above.
+	for k in $(Tests/vm/kernels.sh list); do
+		echo "quickstart: kernel $k: $(Tests/vm/kernels.sh image "$k")" >&2
+	done
 	swift build --build-tests
 	exec swift test --skip-build
 	;;
