@@ -258,21 +258,27 @@ struct stack_ref {
 	__u64 task_key;    /* key in task_stacks; 0 for the CPU's irq stack */
 };
 
+static __always_inline struct entry_rec *innermost(struct inflight_stack *s, __u64 now);
+
 /*
- * This context's stack: the CPU's in interrupt context, else the thread's
- * (created when `create`). In unknown context the thread's; idle tasks (tid
- * 0 on every CPU) by CPU.
+ * This context's stack. When this CPU's irq stack holds a live call, this
+ * call runs inside that softirq (a softirq runs to completion on its CPU
+ * before anything else there resumes): the CPU's stack, without reading
+ * preempt_count. Else the context decides: interrupt context, the CPU's
+ * stack; task context (or unknown), the thread's, created when `create`;
+ * idle tasks (tid 0 on every CPU) by CPU.
  */
-static __always_inline bool stack_of_context(struct stack_ref *ref, bool create)
+static __always_inline bool stack_of_context(struct stack_ref *ref, bool create, __u64 now)
 {
 	__u32 zero = 0, tid;
 	__u64 key;
 
 	ref->task_key = 0;
-	if (irq_context() == 1) {
-		ref->s = bpf_map_lookup_elem(&irq_stacks, &zero);
-		return ref->s != NULL;
-	}
+	ref->s = bpf_map_lookup_elem(&irq_stacks, &zero);
+	if (!ref->s)
+		return false;
+	if (innermost(ref->s, now) || irq_context() == 1)
+		return true;
 	tid = (__u32)bpf_get_current_pid_tgid();
 	key = tid ? (__u64)tid : ((1ULL << 32) | bpf_get_smp_processor_id());
 	ref->task_key = key;
@@ -350,7 +356,7 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
 	__u32 d;
 
 	*enclosing = NULL;
-	if (!stack_of_context(&ref, true))
+	if (!stack_of_context(&ref, true, now))
 		return NULL;
 	*enclosing = innermost(ref.s, now);
 	d = ref.s->depth;
@@ -381,7 +387,7 @@ static __always_inline struct entry_rec *returning_entry(__u32 function, struct 
 	struct entry_rec *e;
 	__u32 d, i;
 
-	if (!stack_of_context(ref, false))
+	if (!stack_of_context(ref, false, now))
 		return NULL;
 	if (!innermost(ref->s, now))
 		return NULL;
@@ -403,7 +409,7 @@ static __always_inline struct entry_rec *enclosing_entry(__u64 now)
 {
 	struct stack_ref ref;
 
-	if (!stack_of_context(&ref, false))
+	if (!stack_of_context(&ref, false, now))
 		return NULL;
 	return innermost(ref.s, now);
 }

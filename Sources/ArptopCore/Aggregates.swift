@@ -208,13 +208,13 @@ public struct Aggregator: Sendable {
         var counts: [RowKey: UInt64] = [:]
         forEachCount(scope) { key, count in
             if key.function == function {
-                counts[RowKey(interface: key.interface, ret: key.ret, routeType: key.routeType), default: 0] += count
+                counts[RowKey(interface: key.interface, ret: key.ret, routeType: key.routeType, tableID: key.tableID), default: 0] += count
             }
         }
         return counts.map { key, count in
             CountRow(
                 function: function, interface: key.interface, ifname: name(of: key.interface),
-                ret: key.ret, routeType: key.routeType, count: count, naming: naming)
+                ret: key.ret, routeType: key.routeType, count: count, naming: naming, tableID: key.tableID)
         }
         .sorted(by: CountRow.inOrder)
     }
@@ -270,6 +270,7 @@ public struct Aggregator: Sendable {
         var interface: InterfaceID
         var ret: Int32
         var routeType: UInt32
+        var tableID: UInt32
     }
 
     private func bucketName(function: KernelFunction, ret: Int32, routeType: UInt32) -> String {

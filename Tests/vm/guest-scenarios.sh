@@ -120,12 +120,14 @@ ip rule del from 10.99.0.0/24 table 100 pref 100
 # --- scenario 7: task context and softirq at once, in two namespaces -----------
 # `ip route get ... iif vd` in t2 (task context, t2's netns) while ARP requests from t1 reach
 # va in softirqs (root netns): neither may borrow the other's stack or namespace.
-K=${ARPTOP_VM_ROUTE_GETS:-200}
-echo "$K" >"$OUT/mixed.routegets"
+K=${ARPTOP_VM_ROUTE_GETS:-300}
+echo "$((3 * K))" >"$OUT/mixed.routegets"
+for _ in $(seq 1 "$K"); do echo "route get 10.88.0.2 from 10.88.0.1 iif vd"; done >/tmp/routegets.batch
 start_arptop mixed
-(for _ in $(seq 1 "$K"); do ip netns exec t2 ip route get 10.88.0.2 from 10.88.0.1 iif vd >/dev/null; done) &
+# One `ip` process (fast under TCG), slowed down so that it overlaps the ARP requests.
+(for _ in 1 2 3; do ip -n t2 -batch /tmp/routegets.batch >/dev/null; sleep 1; done) &
 ROUTEGETS=$!
-ip netns exec t1 arping -c "$((4 * N))" -i 0.2 -w 60 -I vb 10.77.0.1 >"$OUT/mixed.arping" 2>&1
+ip netns exec t1 arping -c "$((4 * N))" -w 60 -I vb 10.77.0.1 >"$OUT/mixed.arping" 2>&1
 wait $ROUTEGETS
 stop_arptop mixed
 
