@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs INSIDE the virtme-ng guest (Debian's 6.1 kernel), as root, started by
+# Runs INSIDE the virtme-ng guest (a kernel of the matrix), as root, started by
 # Tests/bench/run-vm-bench.sh. Usage: guest-bench.sh ARPTOP ARP_FLOOD OUT_DIR
 # Builds the veth/netns pair of the VM tests, then, for each of BENCH_ROUNDS rounds,
 # floods ARP requests for BENCH_SECONDS under these configurations, in this order:
@@ -19,7 +19,7 @@ FLOOD=$2
 OUT=$3
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
-BT=$(dirname "$(realpath "$0")")/arptop-equivalent.bt
+BENCH_DIR=$(dirname "$(realpath "$0")")
 mkdir -p "$OUT"
 exec 2>"$OUT/guest-bench.stderr"
 set -x
@@ -50,6 +50,19 @@ sleep 1
 	echo "rp_filter_all=$(sysctl -n net.ipv4.conf.all.rp_filter) rp_filter_va=$(sysctl -n net.ipv4.conf.va.rp_filter)"
 } >"$OUT/env.txt"
 "$ARPTOP" --probes >"$OUT/probes.txt" 2>&1
+
+# The bpftrace reference uses the mechanisms arptop got on this kernel: kfunc for
+# fib_validate_source where arptop has fentry (trampolines take 8 arguments), else kprobe; and
+# the plain variant where bpftrace cannot read this kernel's structs (tried, not assumed).
+if grep -qE '^fib_validate_source +fentry' "$OUT/probes.txt"; then
+	BT=$BENCH_DIR/arptop-equivalent-fentry.bt
+else
+	BT=$BENCH_DIR/arptop-equivalent.bt
+fi
+if ! timeout 120 bpftrace -e 'kfunc:arp_process { $d = args->skb->dev->ifindex; } BEGIN { exit(); }' >/dev/null 2>"$OUT/bt-probe.stderr"; then
+	BT=$BENCH_DIR/arptop-equivalent-plain.bt
+fi
+echo "bpftrace_script=$(basename "$BT")" >>"$OUT/env.txt"
 
 softnet_drops() { # sum of column 2 (dropped) of /proc/net/softnet_stat, all CPUs
 	local sum=0 d
