@@ -66,8 +66,19 @@ extension ScreenModel {
                                totalEvents: aggregator.total(), eventsPerSecond: aggregator.rate(), source: source.label),
             panes: panes,
             log: LogModel(lines: lines, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled),
-            interfaces: aggregator.interfaces(filtered: false)
+            interfaces: Self.interfacesSeen(aggregator)
         )
+    }
+}
+
+extension ScreenModel {
+    /// Every interface seen since attach (a clear keeps them listed), with its calls since the
+    /// clear: after `c` the picker still offers them and a filter on one is not "gone".
+    static func interfacesSeen(_ aggregator: Aggregator) -> [InterfaceCount] {
+        let sinceClear = Dictionary(aggregator.interfaces(filtered: false).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return aggregator.interfaces(scope: .sinceAttach, filtered: false).map {
+            sinceClear[$0.id] ?? InterfaceCount(id: $0.id, name: $0.name, count: 0)
+        }
     }
 }
 

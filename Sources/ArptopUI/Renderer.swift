@@ -40,7 +40,7 @@ public enum Renderer {
         switch state.overlay {
         case .help: p.help(state: state)
         case .picker(let picker): p.picker(picker, interfaces: state.live.interfaces, filter: state.interfaceFilter)
-        case .search, nil: break
+        case .search, .confirmClear, nil: break
         }
         return p.grid
     }
@@ -171,9 +171,16 @@ extension Painter {
             row(rect, row: r, left: prompt, right: info, rightFirst: false)
             return
         }
+        if state.overlay == .confirmClear {
+            let ask = [Segment("Clear counts, histograms and the event log? ", Style(.warning, bold: true)),
+                       Segment("y", Style(.key, bold: true)), Segment(" clear  "),
+                       Segment("n", Style(.key, bold: true)), Segment(" keep")]
+            segments(ask, row: r, col: rect.col, limit: rect.right)
+            return
+        }
         var hints: [(String, String)]
         switch state.overlay {
-        case .help: hints = [("any key", "close help"), ("q", "quit")]
+        case .help: hints = [("any key", "close help")]
         case .picker: hints = [("type", "filter"), ("space", "toggle"), ("a", "all"), ("Enter", "apply"), ("Esc", "cancel")]
         default:
             if state.isZoomed {
@@ -193,17 +200,21 @@ extension Painter {
                      Segment(" \(where_)  ", Style(.muted)), Segment("n", Style(.key, bold: true)), Segment("/"),
                      Segment("N", Style(.key, bold: true)), Segment(" older/newer  "), Segment("Esc", Style(.key, bold: true)),
                      Segment(" clear  ")]
-            hints = hints.filter { $0.0 != "/" && $0.0 != "?" && $0.0 != "Tab" }
+            hints = hints.filter { $0.0 != "/" && $0.0 != "Tab" }
         }
-        // Whole hints only: drop the ones that do not fit.
-        var used = Painter.width(left)
-        for (key, label) in hints {
-            let segs = [Segment(key, Style(.key, bold: true)), Segment(" \(label)  ")]
-            let w = Painter.width(segs)
-            if used + w - 2 > rect.width { break }
-            left += segs
+        // Whole hints only: the ones in the middle that do not fit are dropped; `? help` and
+        // `q quit` always stay (the way to learn the rest, the way out).
+        func segs(_ hint: (String, String)) -> [Segment] { [Segment(hint.0, Style(.key, bold: true)), Segment(" \(hint.1)  ")] }
+        let kept = Set(["?", "q"])
+        var used = Painter.width(left) + hints.filter { kept.contains($0.0) }.reduce(0) { $0 + Painter.width(segs($1)) }
+        var fitting = hints.filter { kept.contains($0.0) }.map { $0.0 }
+        for hint in hints where !kept.contains(hint.0) {
+            let w = Painter.width(segs(hint))
+            if used + w - 2 > rect.width { continue }
+            fitting.append(hint.0)
             used += w
         }
+        for hint in hints where fitting.contains(hint.0) { left += segs(hint) }
         segments(left, row: r, col: rect.col, limit: rect.right)
     }
 }

@@ -98,7 +98,9 @@ struct LiveMode {
             }
             var redraw = false
             for key in term.readKeys() {
-                if collector.handle(key) { redraw = true; continue }
+                // An overlay (search prompt, picker filter, help, clear question) owns every key:
+                // `/10.77.0.9` is text there, not replay speed and snapshot keys.
+                if !state.overlayOwnsKeys, collector.handle(key) { redraw = true; continue }
                 switch state.handle(key) {
                 case .ignored: break
                 case .redraw: redraw = true

@@ -41,19 +41,45 @@ struct RenderingTests {
         #expect(Format.wrap("not attached: fentry: EPERM", width: 14) == ["not attached:", "fentry: EPERM"])
     }
 
-    @Test func histogramFoldsTheTailIntoOther() {
+    @Test func histogramFoldsSuccessesIntoOtherButNeverErrors() {
         let bars = Fixtures.fibLookup.histogram
         let all = HistogramRow.rows(bars, maxRows: 10)
         #expect(all.map(\.label) == ["RTN_LOCAL", "RTN_UNICAST", "RTN_BROADCAST", "RTN_UNREACHABLE", "RTN_MULTICAST", "EAGAIN", "ENETUNREACH"])
         let four = HistogramRow.rows(bars, maxRows: 4)
-        // The three busiest (successes before errors), then the rest summed.
-        #expect(four.map(\.label) == ["RTN_LOCAL", "RTN_UNICAST", "RTN_BROADCAST", "other (4 values)"])
-        #expect(four[3].count == 644 + 190 + 21 + 1)
-        #expect(four[3].foldsErrors)
+        // Both errors keep their rows; the busiest success, then the other successes summed.
+        #expect(four.map(\.label) == ["RTN_LOCAL", "other (4 values)", "EAGAIN", "ENETUNREACH"])
+        #expect(four[1].count == 9_877 + 1_201 + 190 + 21)
+        #expect(!four[1].isError)
         #expect(four.reduce(0) { $0 + $1.count } == bars.reduce(0) { $0 + $1.count })
+        // Too little room even for the errors: they still come back, one row each.
+        let two = HistogramRow.rows(bars, maxRows: 2)
+        #expect(two.filter(\.isError).map(\.label) == ["EAGAIN", "ENETUNREACH"])
+        #expect(HistogramRow.minimumRows(bars) == 3)
         let errorsKept = HistogramRow.rows(Fixtures.fibValidateSource.histogram, maxRows: 2)
         #expect(errorsKept.map(\.label) == ["0", "EXDEV"])
         #expect(errorsKept[1].isError)
+        // One success left over is shown as itself, not as "other (1 value)".
+        let oneLeft = HistogramRow.rows(bars.filter { $0.isError || $0.label == "RTN_LOCAL" }, maxRows: 2)
+        #expect(oneLeft.map(\.label) == ["RTN_LOCAL", "EAGAIN", "ENETUNREACH"])
+    }
+
+    @Test("at 80×24 every error value of every pane is on screen, and the footer keeps ? help and q quit")
+    func minimumSizeShowsEveryError() {
+        // Three errors in a pane, as the lab's ip_route_input_slow (0, EHOSTUNREACH, EXDEV) plus one.
+        var model = Fixtures.model()
+        model.panes[0].histogram += [HistogramBar(label: "EHOSTUNREACH", count: 230, isError: true),
+                                     HistogramBar(label: "EXDEV", count: 20, isError: true)]
+        let state = UIState(model: model, size: TerminalSize(rows: 24, cols: 80))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        for pane in model.panes {
+            for bar in pane.histogram where bar.isError {
+                #expect(grid.text.contains("! \(bar.label) "), "\(pane.function.name): \(bar.label) hidden\n\(grid.text)")
+            }
+        }
+        #expect(!grid.text.contains("! other"), "errors folded into other\n\(grid.text)")
+        let footer = grid.line(23)
+        #expect(footer.hasPrefix("? help "), "\(footer)")
+        #expect(footer.contains("q quit"), "\(footer)")
     }
 
     @Test("layout kind by size", arguments: [
