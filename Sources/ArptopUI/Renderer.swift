@@ -3,8 +3,12 @@ import ArptopCore
 /// The screen as a pure function: (model, UI state, size, glyphs) → cells.
 public enum Renderer {
     /// Render what `state` shows now (the frozen model while paused) at `state.size`.
+    /// With ASCII glyphs (a locale that is not UTF-8) the grid holds only ASCII, whatever the
+    /// data brought (a replay label's `×`, a name).
     public static func render(_ state: UIState, glyphs: Glyphs) -> CellGrid {
-        render(model: state.displayedModel, state: state, size: state.size, glyphs: glyphs)
+        var grid = render(model: state.displayedModel, state: state, size: state.size, glyphs: glyphs)
+        if glyphs.isASCII { grid.transliterateToASCII() }
+        return grid
     }
 
     /// Render `model` with `state`'s focus, zoom, overlays, scrolling and search at `size`.

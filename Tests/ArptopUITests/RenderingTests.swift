@@ -171,3 +171,22 @@ struct RenderingTests {
         #expect(grid.line(1).contains("interfaces eth3"))
     }
 }
+
+@Suite("ASCII terminals (LANG=C)")
+struct ASCIITerminalTests {
+    /// A replay's label carries `×`; without UTF-8 curses would drop it and shift the rest of the
+    /// header ("up 0:005"): the grid must hold only ASCII, the speed written with an x.
+    @Test func replayLabelAndDataBecomeASCII() {
+        var model = Fixtures.model()
+        model.header.source = "replay lab.ndjson ×8 — 0:12 / 1:00"
+        model.log.lines[model.log.lines.count - 1].interface = "wlan—ü"
+        let state = UIState(model: model, size: TerminalSize(rows: 48, cols: 160))
+        let grid = Renderer.render(state, glyphs: .ascii)
+        let allASCII = grid.text.unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(allASCII, "\(grid.text)")
+        #expect(grid.line(0).contains("replay lab.ndjson x8 - 0:12 / 1:00"), "\(grid.line(0))")
+        #expect(grid.line(0).contains("up 12:34"), "\(grid.line(0))")
+        // With UTF-8 nothing is replaced.
+        #expect(Renderer.render(state, glyphs: .unicode).line(0).contains("×8 — 0:12"))
+    }
+}
