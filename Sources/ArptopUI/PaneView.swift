@@ -14,7 +14,7 @@ extension Painter {
         if let pane {
             if let mech = pane.status.mechanismText {
                 title.append(Segment(" \(mech) ", Style(.muted)))
-                info = [Segment(" "), Segment(Format.count(pane.totalCalls), Style(.normal, bold: true)), Segment(" calls  ", Style(.muted)),
+                info = [Segment(" "), Segment(Format.count(pane.totalCalls), Style(.normal, bold: true)), Segment(pane.totalCalls == 1 ? " call  " : " calls  ", Style(.muted)),
                         Segment(Format.rate(pane.ratePerSecond), Style(.normal, bold: true)), Segment("/s ", Style(.muted))]
             } else if pane.status.reason?.isEmpty ?? true {
                 title.append(Segment(" not attached yet ", Style(.muted)))

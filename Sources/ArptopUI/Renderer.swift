@@ -168,7 +168,7 @@ extension Painter {
         let r = rect.row
         if case .search(let draft) = state.overlay {
             let n = state.matchingSequences.count
-            let info = [Segment(draft.isEmpty ? "type to search the log" : "\(Format.count(n)) matching lines", Style(.muted)),
+            let info = [Segment(draft.isEmpty ? "type to search the log" : Format.plural(n, "matching line", none: "no matching line"), Style(.muted)),
                         Segment("  "), Segment("Enter", Style(.key, bold: true)), Segment(" search  "),
                         Segment("Esc", Style(.key, bold: true)), Segment(" cancel")]
             let prompt = [Segment("/", Style(.key, bold: true)), Segment(draft), Segment(" ", Style(.normal, reverse: true))]
@@ -198,7 +198,7 @@ extension Painter {
         var left: [Segment] = []
         if !state.searchQuery.isEmpty, state.overlay == nil, !state.isZoomed {
             let seqs = state.matchingSequences
-            var where_ = "\(Format.count(seqs.count)) lines"
+            var where_ = Format.plural(seqs.count, "line", none: "no match")
             if let cur = state.currentMatch, let i = seqs.firstIndex(of: cur) { where_ = "\(i + 1) of \(seqs.count)" }
             left += [Segment("search ", Style(.muted)), Segment(state.searchQuery, Style(.match, bold: true)),
                      Segment(" \(where_)  ", Style(.muted)), Segment("n", Style(.key, bold: true)), Segment("/"),

@@ -190,3 +190,29 @@ struct ASCIITerminalTests {
         #expect(Renderer.render(state, glyphs: .unicode).line(0).contains("×8 — 0:12"))
     }
 }
+
+@Suite("counts in words")
+struct PluralTests {
+    @Test func paneTitleAndSearchFooterPluralise() {
+        var model = Fixtures.model()
+        model.panes[0].totalCalls = 1
+        var s = UIState(model: model, size: TerminalSize(rows: 48, cols: 160))
+        var grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.text.contains(" 1 call  "), "\(grid.line(2))")
+        #expect(!grid.text.contains(" 1 calls "))
+        #expect(grid.text.contains("32,047 calls"))
+        // Typing: one matching line, then none.
+        _ = s.handle(.character("/"))
+        for ch in "756.868225" { _ = s.handle(.character(ch)) }
+        grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(47).contains("1 matching line  "), "\(grid.line(47))")
+        _ = s.handle(.character("9"))
+        grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(47).contains("no matching line  "), "\(grid.line(47))")
+        // Confirmed without a match: "no match", not "0 lines".
+        _ = s.handle(.enter)
+        grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(47).contains("search 756.8682259 no match"), "\(grid.line(47))")
+        #expect(Format.plural(2_000, "line") == "2,000 lines")
+    }
+}

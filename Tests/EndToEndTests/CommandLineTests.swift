@@ -93,10 +93,44 @@ struct CommandLineTests {
         Self.expectOneLineError(r, status: 64, containing: "--refresh must be between 0.1 and 10")
     }
 
-    @Test("--replay of a missing file: usage error naming it")
-    func missingRecording() throws {
-        let r = try runDirect(ArptopBinary.path, ["--replay", "/nonexistent/capture.ndjson"])
-        Self.expectOneLineError(r, status: 64, containing: "/nonexistent/capture.ndjson")
+    @Test("--replay of a missing file: runtime error (exit 1) naming it and why", arguments: [[String](), ["--summary"]])
+    func missingRecording(extra: [String]) throws {
+        let r = try runDirect(ArptopBinary.path, ["--replay", "/nonexistent/capture.ndjson"] + extra)
+        Self.expectOneLineError(r, status: 1, containing: "recording /nonexistent/capture.ndjson: cannot open: No such file or directory")
+    }
+
+    @Test("--duration -5 (a separate negative value): it must be positive, not \"missing value\"",
+          arguments: [["--duration", "-5"], ["--summary", "--duration", "-5"], ["-d", "-1"], ["--refresh", "-0.5"]])
+    func negativeSeparateValue(args: [String]) throws {
+        let r = try runDirect(ArptopBinary.path, args)
+        let option = args.contains("--duration") ? "--duration must be a positive number" : "--refresh must be between 0.1 and 10"
+        Self.expectOneLineError(r, status: 64, containing: option)
+        #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
+    }
+
+    @Test("-d is --refresh, as in top: -d 0.05 is refused as --refresh would be, -d 0.5 accepted")
+    func shortRefresh() throws {
+        let bad = try runDirect(ArptopBinary.path, ["-d", "0.05", "--replay", "/nonexistent.ndjson"])
+        Self.expectOneLineError(bad, status: 64, containing: "--refresh must be between 0.1 and 10 seconds, not 0.05")
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("lab.ndjson", Self.lab.text)
+        let good = try runDirect(ArptopBinary.path, ["-d", "0.5", "--replay", path, "--summary"])
+        #expect(good.status == 0, "\(good.stderr)")
+        let help = try runDirect(ArptopBinary.path, ["--help"])
+        #expect(help.stdout.contains("-d, --refresh <seconds>"), "\(help.stdout)")
+    }
+
+    @Test("without privileges: one line, no doubled \"arptop: arptop\"")
+    func notRoot() throws {
+        guard let setpriv = TestEnvironment.which("setpriv") else {
+            #expect(!TestEnvironment.isCI, "setpriv (util-linux) is missing, and CI=true")
+            return
+        }
+        // nobody, without capabilities: BPF cannot be loaded. (As nobody already: the same.)
+        let r = try runDirect(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+                                        ArptopBinary.path, "--summary", "--duration", "1"])
+        Self.expectOneLineError(r, status: 1, containing: "arptop: needs root, or CAP_BPF and CAP_PERFMON")
+        #expect(!r.stderr.contains("arptop: arptop"), "\(r.stderr)")
     }
 
     @Test("the live view with stdout redirected to a file: a clear one-line error, nothing written")
