@@ -83,8 +83,14 @@ struct HeadlessMode {
             out.flush()
         }
 
-        try drain()
-        let final = try session.readAggregates()
+        // Asked twice (a second apart): no last drain and read, the summary from what was read.
+        let final: AggregateSnapshot
+        if Signals.hurry, let last = names.latest {
+            final = last
+        } else {
+            try drain()
+            final = try session.readAggregates()
+        }
         names.ingest(final)
         let report = names.summary(probes: session.statuses, eventsLogged: eventsLogged)
         recorder?.append(SnapshotRecord(snapshot: final, naming: session.naming, filter: filter).jsonLine)
