@@ -11,6 +11,9 @@ public struct ScreenSource: Sendable {
     public var clock: EventClock
     /// "replay capture.ndjson" when not live.
     public var label: String?
+    /// A note for the top of the event log ("demo restarts (loop 2)", a replay stopped by a
+    /// bad line); `isError` draws it as an error.
+    public var logNotice: (text: String, isError: Bool)?
 
     public init(host: String, kernelRelease: String, probes: [ProbeStatus], clock: EventClock, label: String? = nil) {
         self.host = host
@@ -65,7 +68,8 @@ extension ScreenModel {
             header: HeaderInfo(host: source.host, kernelRelease: source.kernelRelease, elapsedSeconds: elapsedSeconds,
                                totalEvents: aggregator.total(), eventsPerSecond: aggregator.rate(), source: source.label),
             panes: panes,
-            log: LogModel(lines: lines, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled),
+            log: LogModel(lines: lines, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled,
+                          notice: source.logNotice?.text, noticeIsError: source.logNotice?.isError ?? false),
             interfaces: Self.interfacesSeen(aggregator)
         )
     }

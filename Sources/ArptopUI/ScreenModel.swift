@@ -120,11 +120,18 @@ public struct LogModel: Sendable, Equatable {
     /// Events left out by the log rate limit (counts stay exact). Always shown.
     public var sampled: UInt64
 
-    public init(lines: [LogLine] = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0) {
+    /// A note shown in the log's title rule: the demo started over, a replay stopped on a bad line.
+    public var notice: String?
+    public var noticeIsError: Bool
+
+    public init(lines: [LogLine] = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0,
+                notice: String? = nil, noticeIsError: Bool = false) {
         self.lines = lines
         self.total = total
         self.dropped = dropped
         self.sampled = sampled
+        self.notice = notice
+        self.noticeIsError = noticeIsError
     }
 }
 

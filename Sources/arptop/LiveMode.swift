@@ -69,6 +69,17 @@ struct LiveMode {
         let deadline = duration.map { start + UInt64($0 * 1e9) }
         var nextRefresh = start
 
+        var replayFailure: Failure?
+        /// The source started over (replay `[`, the demo looping): counts, rates and the log
+        /// start over with it, and the log says so.
+        func restart(_ note: String) {
+            var fresh = Aggregator(naming: collector.naming)
+            fresh.interfaceFilter = aggregator.interfaceFilter
+            aggregator = fresh
+            log.clear()
+            screenSource.logNotice = (note, false)
+        }
+
         func rebuild(now: UInt64) {
             aggregator.naming = collector.naming
             screenSource.label = collector.statusLabel ?? screenSource.label
@@ -92,15 +103,35 @@ struct LiveMode {
             // that does not forward it): stop as for SIGHUP rather than spin on POLLHUP.
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break mainLoop }
             now = monotonicNow()
-            try collector.drainEvents(now: now) { event in
-                log.append(event)
-                recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine)
+            if replayFailure == nil {
+                do {
+                    try collector.drainEvents(now: now) { event in
+                        if let note = collector.takeRestart() { restart(note) }
+                        log.append(event)
+                        recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine)
+                    }
+                } catch let failure as Failure where session == nil {
+                    // A bad line in a recording: keep what was replayed on screen, say what is
+                    // wrong, and let the operator quit (then exit 1 with the same line).
+                    replayFailure = failure
+                    screenSource.logNotice = ("replay stopped: \(failure.description) (q quits)", true)
+                    rebuild(now: now)
+                    nextRefresh = now
+                }
+                if let note = collector.takeRestart() { restart(note) }
             }
             var redraw = false
             for key in term.readKeys() {
                 // An overlay (search prompt, picker filter, help, clear question) owns every key:
                 // `/10.77.0.9` is text there, not replay speed and snapshot keys.
                 if !state.overlayOwnsKeys, collector.handle(key) { redraw = true; continue }
+                if !state.overlayOwnsKeys, !state.isPaused, key == .character(" ") || key == .character("p"),
+                   let snapshot = try collector.aggregates(now: now) {
+                    // Freeze what has arrived up to now (a replay stops its clock here).
+                    aggregator.ingest(snapshot)
+                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
+                    rebuild(now: now)
+                }
                 switch state.handle(key) {
                 case .ignored: break
                 case .redraw: redraw = true
@@ -119,6 +150,12 @@ struct LiveMode {
                     rebuild(now: now)
                     redraw = true
                 }
+            }
+            collector.setPaused(state.isPaused, now: now)  // a replay's playback pauses with the screen
+            if let note = collector.takeRestart() {  // `[`
+                restart(note)
+                rebuild(now: now)
+                redraw = true
             }
             if now >= nextRefresh {
                 if let snapshot = try collector.aggregates(now: now) {
@@ -144,6 +181,7 @@ struct LiveMode {
             }
         }
 
+        if let replayFailure { throw replayFailure }
         if let recorder, let session {
             _ = try? session.drainEvents { recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine) }
             if let final = try? session.readAggregates() {

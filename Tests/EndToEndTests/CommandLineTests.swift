@@ -50,12 +50,13 @@ struct CommandLineTests {
         ]
     }
 
-    @Test("a malformed recording: exit 1, one line naming the line number", arguments: malformed)
+    @Test("a malformed recording: the screen says so and stays; after q, exit 1 and one line naming the line number", arguments: malformed)
     func malformedRecording(_ bad: Malformed) throws {
         #expect(bad.text != Self.lab.text)
         let scratch = try ScratchDirectory()
         let path = try scratch.write("bad.ndjson", bad.text)
-        let (r, tty) = try runOnPseudoTerminal(ArptopBinary.path, ["--replay", path, "--refresh", "0.2"], timeout: 60)
+        let (r, tty) = try runOnPseudoTerminal(ArptopBinary.path, ["--replay", path, "--refresh", "0.2"], timeout: 60,
+                                               input: "q", when: "replay stopped: ")
         Self.expectOneLineError(r, status: 1, containing: "recording \(path) line \(bad.line): \(bad.fragment)")
         // If it got as far as drawing, it left the alternate screen before printing.
         if let enter = tty.range(of: "\u{1b}[?1049h", options: .backwards) {

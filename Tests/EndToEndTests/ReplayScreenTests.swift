@@ -53,7 +53,7 @@ struct ReplayScreenTests {
         #expect(final.panes[.fibLookup]?.bars.keys.sorted() == ["RTN_LOCAL", "RTN_UNICAST"])
     }
 
-    @Test("space freezes the screen while the replay goes on; resuming shows everything, nothing lost")
+    @Test("space pauses the replay (screen and playback); resuming plays on to the end, nothing lost")
     func pauseAndResume() throws {
         guard try requireTmux() else { return }
         let recording = try Recording()
@@ -67,23 +67,17 @@ struct ReplayScreenTests {
         #expect(Self.lab.snapshotNumbers().contains(frozen), "the frozen numbers are no snapshot's\n\(paused)")
         #expect(frozen != Self.lab.finalNumbers(), "paused too late: the replay had already ended")
         #expect(paused.contains("space resume"), "the footer offers resume\n\(paused)")
+        // Playback is paused too: two seconds later nothing has arrived and the position is the same.
+        usleep(2_000_000)
+        let later = try tmux.capture()
+        #expect(later.eventsSincePause == 0, "playback ran on while paused\n\(later.lines[0])")
+        #expect(later.replayPosition?.at == paused.replayPosition?.at, "\(later.lines[0])")
+        #expect(later.numbers == frozen)
 
-        // The replay continues: the banner counts calls that arrived; the rest of the screen is frozen.
-        let later = try tmux.waitFor("events to arrive while paused") { ($0.eventsSincePause ?? 0) > 0 }
-        #expect(Array(later.lines.dropFirst()) == Array(paused.lines.dropFirst()), "the screen changed while paused\n\(later)")
-        // Until everything has arrived (the recording's final total less what was frozen).
-        let final = Self.lab.finalNumbers()
-        let all = try tmux.waitFor("the whole recording to arrive while paused", timeout: 60) {
-            $0.eventsSincePause == final.total - frozen.total
-        }
-        #expect(all.numbers == frozen, "the panes moved while paused\n\(all)")
-        #expect(all.headerEvents == frozen.total)
-
-        try tmux.keys("Space")
-        let resumed = try tmux.waitFor("the banner to go") { $0.eventsSincePause == nil && $0.headerEvents != nil }
-        Self.expectNumbers(resumed, final)
-        #expect(resumed.replayState?.atEnd == true, "\(resumed.lines[0])")
-        #expect(resumed.contains("space pause"))
+        try tmux.keys("Space", ">", ">", ">")
+        let end = try tmux.waitFor("the end of the replay", timeout: 60) { $0.replayState?.atEnd == true && $0.eventsSincePause == nil }
+        Self.expectNumbers(end, Self.lab.finalNumbers())
+        #expect(end.contains("space pause"))
     }
 
     @Test("interface picker: selecting vc only shows exactly vc's counts, retroactively")
@@ -207,16 +201,68 @@ struct ReplayScreenTests {
         #expect(!before.contains("arptop keys"))
         try tmux.keys("?")
         let help = try tmux.waitFor("the help box") { $0.contains(" arptop keys ") }
-        for key in ["space, p", "Tab, 1-4", "Enter", "Esc", "Up, Down", "PgUp, PgDn", "Home, End", "/", "c",
-                    "+, -", "?, F1", "Ctrl-L", "q, F10, Ctrl-C"] {
+        for key in ["space, p", "Tab, 1-4", "Enter", "Esc", "Up/Down, PgUp/PgDn", "Home, End", "/", "c",
+                    "+, -", "?, F1", "q, F10, Ctrl-C", ">, <, .", "[, ]"] {
             #expect(help.lines.contains { $0.contains("│ \(key) ") }, "help does not list \(key)\n\(help)")
         }
         #expect(help.contains("pause / resume"))
+        #expect(help.contains("raw return value"), "the help explains raw values\n\(help)")
         #expect(help.lines.last?.contains("any key close help") == true, "\(help.lines.last ?? "")")
         try tmux.keys("Escape")
         let closed = try tmux.waitFor("the help box to close") { !$0.contains("arptop keys") }
         #expect(closed.lines.last?.contains("? help") == true, "\(closed.lines.last ?? "")")
         #expect(closed.isWideLayout)
+    }
+
+    @Test("text entry owns every key: /10.77.0.9 is typed as is, the replay speed does not change")
+    func searchTypesReplayKeys() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
+        try tmux.keys("/")
+        try tmux.type("10.77.0.9<>")
+        let typed = try tmux.waitFor("the typed search") { $0.lines.last?.hasPrefix("/10.77.0.9<>") == true }
+        #expect(typed.replayState?.speed == "1", "\(typed.lines[0])")
+        try tmux.keys("Escape", "i")
+        try tmux.type("eth0.100")
+        let picker = try tmux.waitFor("the picker filter") { $0.contains("filter: eth0.100") }
+        #expect(picker.replayState?.speed == "1", "\(picker.lines[0])")
+    }
+
+    @Test("replay controls: position / total; > and < never underflow; pause stops playback; ] ends; [ restarts")
+    func replayControls() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.2"])
+        let total = Int(Double(LabRecording.tickNs) * Double(Self.lab.ticks) / 1e9)  // 10 s
+        let first = try tmux.waitFor("a position") { $0.replayPosition != nil && ($0.headerEvents ?? 0) > 0 }
+        #expect(first.replayPosition?.total == total, "\(first.lines[0])")
+        for _ in 0..<6 { try tmux.keys(">") }
+        for _ in 0..<6 { try tmux.keys("<") }
+        let back = try tmux.waitFor("×1 again") { $0.replayState?.speed == "1" }
+        let at = try #require(back.replayPosition, "\(back.lines[0])")
+        #expect(at.at <= total, "position past the end: \(back.lines[0])")
+        #expect(back.lines[0].contains("up 0:0"), "\(back.lines[0])")
+        // Paused: the position stays, nothing arrives.
+        try tmux.keys("Space")
+        let paused = try tmux.waitFor("PAUSED") { $0.eventsSincePause != nil }
+        usleep(1_500_000)
+        let still = try tmux.capture()
+        #expect(still.replayPosition?.at == paused.replayPosition?.at, "playback ran on while paused\n\(still.lines[0])")
+        #expect(still.eventsSincePause == 0, "\(still.lines[0])")
+        try tmux.keys("Space", "]")
+        let end = try tmux.waitFor("the end") { $0.replayState?.atEnd == true }
+        Self.expectNumbers(end, Self.lab.finalNumbers())
+        #expect(end.replayPosition.map { $0.at == $0.total } == true, "\(end.lines[0])")
+        #expect(end.lines[0].contains("up 0:\(total < 10 ? "0" : "")\(total)"), "\(end.lines[0])")
+        try tmux.keys("[")
+        let again = try tmux.waitFor("the restart note") { $0.contains("replay restarted from the beginning") }
+        #expect(again.replayState?.atEnd == false, "\(again.lines[0])")
+        #expect((again.headerEvents ?? .max) < Self.lab.finalNumbers().total, "\(again.lines[1])")
     }
 
     @Test("q exits with status 0 and leaves the terminal as it was")
