@@ -216,3 +216,21 @@ struct PluralTests {
         #expect(Format.plural(2_000, "line") == "2,000 lines")
     }
 }
+
+@Suite("log notes")
+struct LogNoticeTests {
+    @Test("a note (demo loop, replay stopped) sits under the log's rule, above the heading; errors in the error colour")
+    func noticeAboveTheHeading() throws {
+        var model = Fixtures.model()
+        model.log.notice = "replay stopped: recording x.ndjson line 29: truncated line (q quits)"
+        model.log.noticeIsError = true
+        let state = UIState(model: model, size: TerminalSize(rows: 48, cols: 160))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        let rule = try #require((0..<48).first { grid.line($0).hasPrefix("─ Event log ") })
+        #expect(grid.line(rule + 1).hasPrefix(" — replay stopped: recording x.ndjson line 29: truncated line (q quits) —"), "\(grid.line(rule + 1))")
+        #expect(grid[rule + 1, 3].style.role == .error)
+        #expect(grid.line(rule + 2).hasPrefix(" TIME "), "\(grid.line(rule + 2))")
+        // The newest line is still at the bottom, above the footer.
+        #expect(grid.line(46).contains(model.log.lines.last!.time))
+    }
+}
