@@ -41,9 +41,10 @@ struct LiveMode {
         let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
         defer { recorder?.close() }
         var textfile: PrometheusTextfile?
+        var startupProblem: String?
         if let path = prometheusTextfile, let session {  // kernel source only (validated)
             textfile = PrometheusTextfile(path: path, filter: InterfaceFilter(names: interfaces), naming: session.naming)
-            try textfile?.update(try session.readAggregates(), probes: session.statuses, naming: session.naming)
+            startupProblem = textfile?.updateReportingOnce(try session.readAggregates(), probes: session.statuses, naming: session.naming)
         }
         recorder?.start(AttachedRecord(host: collector.screenSource.host, kernel: collector.screenSource.kernelRelease,
                                        probes: collector.screenSource.probes))
@@ -70,6 +71,7 @@ struct LiveMode {
         var nextRefresh = start
 
         var replayFailure: Failure?
+        if let startupProblem { screenSource.logNotice = (startupProblem, true) }
         /// The source started over (replay `[`, the demo looping): counts, rates and the log
         /// start over with it, and the log says so.
         func restart(_ note: String) {
@@ -161,9 +163,12 @@ struct LiveMode {
                 if let snapshot = try collector.aggregates(now: now) {
                     aggregator.ingest(snapshot)
                     recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
-                    _ = textfile?.updateReportingOnce(snapshot, probes: collector.screenSource.probes, naming: collector.naming)  // a lasting failure fails the write at exit
+                    if let message = textfile?.updateReportingOnce(snapshot, probes: collector.screenSource.probes, naming: collector.naming) {
+                        screenSource.logNotice = (message, true)  // a lasting failure fails the write at exit
+                    }
                 }
-                try recorder?.flush()
+                recorder?.flush()
+                if let message = recorder?.takeFailureToReport() { screenSource.logNotice = (message, true) }
                 rebuild(now: now)
                 nextRefresh = max(nextRefresh + interval, now + interval / 2)
                 redraw = true
@@ -190,9 +195,15 @@ struct LiveMode {
                                               eventsLogged: log.received).jsonLine)
             }
         }
+        var textfileFailure: Error?
         if let textfile, let session {
-            try textfile.update(try session.readAggregates(), probes: session.statuses, naming: session.naming, running: false)
+            do { try textfile.update(try session.readAggregates(), probes: session.statuses, naming: session.naming, running: false) } catch {
+                textfileFailure = error
+            }
         }
+        recorder?.flush()
+        if let message = recorder?.failureMessage { throw Failure(message) }
+        if let textfileFailure { throw textfileFailure }
     }
 
     /// The terminal checks that need no terminal mode, before any BPF is loaded.
