@@ -82,6 +82,22 @@ struct LiveMode {
             screenSource.logNotice = (note, false)
         }
 
+        /// A replay with `-i eth3` on a recording without eth3 would show nothing without a word.
+        var missingNotice: String?
+        func warnAboutMissingInterfaces() {
+            guard !interfaces.isEmpty, aggregator.latest != nil, screenSource.logNotice?.text ?? missingNotice == missingNotice else { return }
+            let seen = Set(aggregator.interfaceNames.values)
+            let missing = interfaces.subtracting(seen).sorted()
+            if missing.isEmpty {
+                missingNotice = nil
+                screenSource.logNotice = nil
+                return
+            }
+            let has = seen.isEmpty ? "none yet" : seen.sorted().joined(separator: ", ")
+            missingNotice = "no interface named \(missing.map { "'\($0)'" }.joined(separator: ", ")) in this recording so far (it has \(has))"
+            screenSource.logNotice = (missingNotice!, false)
+        }
+
         func rebuild(now: UInt64) {
             aggregator.naming = collector.naming
             screenSource.label = collector.statusLabel ?? screenSource.label
@@ -169,6 +185,7 @@ struct LiveMode {
                 }
                 recorder?.flush()
                 if let message = recorder?.takeFailureToReport() { screenSource.logNotice = (message, true) }
+                if session == nil { warnAboutMissingInterfaces() }
                 rebuild(now: now)
                 nextRefresh = max(nextRefresh + interval, now + interval / 2)
                 redraw = true
