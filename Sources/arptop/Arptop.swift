@@ -133,7 +133,9 @@ struct Arptop: ParsableCommand {
         if replay != nil {
             // A missing or unreadable file is a runtime error (exit 1), with the reason, when opened.
             if probes { throw ValidationError("--replay reads a recording; it cannot be combined with --probes") }
-            if record != nil { throw ValidationError("--record writes what the kernel shows; it does not apply to --replay") }
+            if record != nil && (json || summary) {
+                throw ValidationError("--record does not apply to a headless --replay (use --json > FILE)")
+            }
             if duration != nil && (json || summary) {
                 throw ValidationError("--duration does not apply to a headless --replay (it reads the whole recording)")
             }

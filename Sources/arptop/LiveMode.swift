@@ -204,9 +204,11 @@ struct LiveMode {
         }
 
         if let replayFailure { throw replayFailure }
+        // Asked twice (a second apart): no last drain and read; what is owed from what was read.
+        let hurry = Signals.hurry
         if let recorder, let session {
-            _ = try? session.drainEvents { recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine) }
-            if let final = try? session.readAggregates() {
+            if !hurry { _ = try? session.drainEvents { recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine) } }
+            if let final = hurry ? aggregator.latest : try? session.readAggregates() {
                 recorder.append(SnapshotRecord(snapshot: final, naming: collector.naming).jsonLine)
                 recorder.append(SummaryRecord(probes: session.statuses, snapshot: final, naming: collector.naming,
                                               eventsLogged: log.received).jsonLine)
@@ -214,7 +216,10 @@ struct LiveMode {
         }
         var textfileFailure: Error?
         if let textfile, let session {
-            do { try textfile.update(try session.readAggregates(), probes: session.statuses, naming: session.naming, running: false) } catch {
+            do {
+                let final = hurry ? aggregator.latest : try session.readAggregates()
+                try textfile.update(final, probes: session.statuses, naming: session.naming, running: false)
+            } catch {
                 textfileFailure = error
             }
         }

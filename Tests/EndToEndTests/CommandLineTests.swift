@@ -21,8 +21,8 @@ struct CommandLineTests {
 
     // MARK: Bad recordings
 
-    /// A malformed recording: arptop replays up to the bad line, then leaves the screen and
-    /// prints one line naming the file and the line.
+    /// A malformed recording: arptop replays up to the bad line, says so on the screen and keeps
+    /// it until `q`; then it prints one line naming the file and the line, and exits 1.
     struct Malformed: CustomStringConvertible, Sendable {
         var name: String
         var text: String
@@ -107,6 +107,19 @@ struct CommandLineTests {
         let option = args.contains("--duration") ? "--duration must be a positive number" : "--refresh must be between 0.1 and 10"
         Self.expectOneLineError(r, status: 64, containing: option)
         #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
+    }
+
+    @Test("--record with a replay: allowed on screen, refused headless (use --json > FILE)")
+    func recordWithReplay() throws {
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("lab.ndjson", Self.lab.text)
+        let out = scratch.url.appendingPathComponent("again.ndjson").path
+        let headless = try runDirect(ArptopBinary.path, ["--replay", path, "--summary", "--record", out])
+        Self.expectOneLineError(headless, status: 64, containing: "--record does not apply to a headless --replay")
+        // On screen it passes validation (and here stops at the missing terminal, not at a usage error).
+        let live = try runDirect(ArptopBinary.path, ["--replay", path, "--record", out], stdoutTo: scratch.url.appendingPathComponent("x").path)
+        #expect(live.status == 1, "\(live.stderr)")
+        #expect(live.stderr.contains("stdout is not a terminal"), "\(live.stderr)")
     }
 
     @Test("-d is --refresh, as in top: -d 0.05 is refused as --refresh would be, -d 0.5 accepted")
