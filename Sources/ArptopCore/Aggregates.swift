@@ -126,8 +126,11 @@ public struct Aggregator: Sendable {
     }
 
     /// Restarts the `sinceClear` counts from the latest snapshot; `sinceAttach` stays available.
+    /// Rates and their history restart too (the next snapshot measures calls since the clear),
+    /// so no rate is shown beside a count of zero.
     public mutating func clear() {
         baseline = latest
+        samples.removeAll()
     }
 
     /// A renamed interface's calls carry its old name in some count keys and the new name in

@@ -182,6 +182,23 @@ public struct CellGrid: Equatable, Sendable {
         }
     }
 
+    /// Every character outside ASCII replaced by an ASCII look-alike (`×` → `x`, `—` → `-`) or
+    /// `?`, and the second cell of a double-width character by a space: for terminals whose
+    /// locale is not UTF-8 (LANG=C), where curses would drop such a character or shift the
+    /// rest of the line and leave stale cells behind.
+    public mutating func transliterateToASCII() {
+        let map: [Character: Character] = ["×": "x", "—": "-", "–": "-", "…": "~", "·": "|", "→": ">", "←": "<",
+                                           "↑": "^", "↓": "v", "│": "|", "─": "-", "“": "\"", "”": "\"", "’": "'"]
+        for i in cells.indices {
+            let ch = cells[i].character
+            if cells[i].isContinuation {
+                cells[i] = Cell(" ", style: cells[i].style)
+            } else if !ch.isASCII {
+                cells[i] = Cell(map[ch] ?? "?", style: cells[i].style)
+            }
+        }
+    }
+
     /// Change the style of cells without changing their characters.
     public mutating func restyle(row: Int, col: Int, width: Int, _ transform: (inout Style) -> Void) {
         guard row >= 0, row < rows else { return }

@@ -12,6 +12,12 @@ enum Format {
         return n < 0 ? "-" + out : out
     }
 
+    /// "no match", "1 line", "1,234 lines": `noun` is singular and takes an s.
+    static func plural<T: BinaryInteger>(_ n: T, _ noun: String, none: String? = nil) -> String {
+        if n == 0, let none { return none }
+        return "\(count(n)) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     /// A number with one decimal below 1000 ("42.0", "0.3"), grouped integers above ("1,234").
     static func rate(_ value: Double) -> String {
         guard value.isFinite, value > 0 else { return "0" }

@@ -95,9 +95,12 @@ public struct Layout: Equatable, Sendable {
         return 1 + Painter.unavailableLines(pane.status, width: width - 2).count
     }
 
+    /// Rows a pane cannot do without: its rule and a row per error value plus one for the
+    /// successes (errors are never folded into "other"), and at least the rule, the sparkline
+    /// and a histogram row.
     static func minimumHeight(_ model: ScreenModel?, _ f: KernelFunction) -> Int {
         guard let pane = model?.pane(f) else { return 4 }
-        return pane.status.isAttached ? 4 : 3
+        return pane.status.isAttached ? max(3, 1 + HistogramRow.minimumRows(pane.histogram)) : 3
     }
 
     /// Heights no smaller than `mins`, as close to `needs` as `budget` allows: the tallest

@@ -3,7 +3,7 @@ import ArptopCore
 extension Painter {
     /// The event log: a title rule with totals (dropped and sampled always shown), a column
     /// heading, then one line per event, newest at the bottom.
-    mutating func log(_ log: LogModel, state: UIState, wide: Bool, rect: Rect) {
+    mutating func log(_ log: LogModel, state: UIState, wide: Bool, rect: Rect, ruleDrawn: Bool = false) {
         guard rect.height >= 2 else { return }
         let viewport = rect.height - 2
         let range = state.visibleLogRange(viewport: viewport)
@@ -22,8 +22,19 @@ extension Painter {
             info += [Segment("\(glyphs.arrowDown) \(Format.count(newer)) newer ", Style(.warning, bold: true)),
                      Segment("End", Style(.key, bold: true)), Segment(" follow ", Style(.muted))]
         }
-        rule(row: rect.row, col: rect.col, width: rect.width, style: Style(.border),
-             title: [Segment(" Event log ", Style(.title, bold: true))], info: info)
+        if !ruleDrawn {
+            rule(row: rect.row, col: rect.col, width: rect.width, style: Style(.border),
+                 title: [Segment(" Event log ", Style(.title, bold: true))], info: info)
+        }
+        if !ruleDrawn, let notice = log.notice {
+            // Its own row under the rule, before the column heading would be: always readable.
+            let style = log.noticeIsError ? Style(.error, bold: true) : Style(.warning, bold: true)
+            text("\(glyphs.dash) \(notice) \(glyphs.dash)", row: rect.row + 1, col: rect.col + 1, width: rect.width - 2, style: style)
+            var rest = log
+            rest.notice = nil
+            self.log(rest, state: state, wide: wide, rect: Rect(row: rect.row + 1, col: rect.col, height: rect.height - 1, width: rect.width), ruleDrawn: true)
+            return
+        }
 
         // Columns sized to what is visible.
         let visible = lines[range]

@@ -11,6 +11,9 @@ public struct ScreenSource: Sendable {
     public var clock: EventClock
     /// "replay capture.ndjson" when not live.
     public var label: String?
+    /// A note for the top of the event log ("demo restarts (loop 2)", a replay stopped by a
+    /// bad line); `isError` draws it as an error.
+    public var logNotice: (text: String, isError: Bool)?
 
     public init(host: String, kernelRelease: String, probes: [ProbeStatus], clock: EventClock, label: String? = nil) {
         self.host = host
@@ -66,9 +69,21 @@ extension ScreenModel {
                                totalEvents: aggregator.total(), eventsPerSecond: aggregator.rate(), source: source.label),
             panes: panes,
             log: LogModel(lines: lines, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled,
-                          missed: stats.missed, missedExact: stats.missedExact),
-            interfaces: aggregator.interfaces(filtered: false)
+                          missed: stats.missed, missedExact: stats.missedExact,
+                          notice: source.logNotice?.text, noticeIsError: source.logNotice?.isError ?? false),
+            interfaces: Self.interfacesSeen(aggregator)
         )
+    }
+}
+
+extension ScreenModel {
+    /// Every interface seen since attach (a clear keeps them listed), with its calls since the
+    /// clear: after `c` the picker still offers them and a filter on one is not "gone".
+    static func interfacesSeen(_ aggregator: Aggregator) -> [InterfaceCount] {
+        let sinceClear = Dictionary(aggregator.interfaces(filtered: false).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return aggregator.interfaces(scope: .sinceAttach, filtered: false).map {
+            sinceClear[$0.id] ?? InterfaceCount(id: $0.id, name: $0.name, count: 0)
+        }
     }
 }
 

@@ -3,21 +3,30 @@ import ArptopCore
 /// Every key, as the help overlay lists it (also what the key-handling tests walk through).
 public enum KeyHelp {
     public static let entries: [(keys: String, action: String)] = [
-        ("space, p", "pause / resume the screen (collection continues)"),
+        ("space, p", "pause / resume the screen (replay: playback too)"),
         ("i", "choose interfaces (type to filter, space toggle, a all)"),
         ("Tab, 1-4", "focus a pane (Shift-Tab: previous)"),
         ("Enter", "zoom the focused pane: every value, per interface"),
         ("Esc", "back: close zoom, overlay or search"),
-        ("Up, Down", "scroll the event log by a line"),
-        ("PgUp, PgDn", "scroll the event log by a page"),
+        ("Up/Down, PgUp/PgDn", "scroll the event log by a line, by a page"),
         ("Home, End", "oldest event / follow the newest again"),
         ("/", "search the log; n older match, N newer match"),
-        ("c", "clear counts, rates and the log"),
+        ("c", "clear counts, rates and the log (asks y/n)"),
         ("+, -", "refresh slower / faster (0.1 s to 10 s)"),
-        ("?, F1", "this help"),
-        ("Ctrl-L", "repaint the screen"),
+        ("?, F1", "this help (Ctrl-L repaints the screen)"),
         ("q, F10, Ctrl-C", "quit"),
     ]
+
+    /// The keys of a replay (`--replay`, `--demo`), listed when one is on screen.
+    public static let replayEntries: [(keys: String, action: String)] = [
+        (">, <, .", "replay faster / slower (1/16 to 64 times); next snapshot"),
+        ("[, ]", "replay: jump to the start / the end of the recording"),
+    ]
+
+    /// The entries for a screen showing a replay (`replay`) or the kernel.
+    public static func entries(replay: Bool) -> [(keys: String, action: String)] {
+        replay ? entries + replayEntries : entries
+    }
 }
 
 extension Painter {
@@ -28,19 +37,22 @@ extension Painter {
     }
 
     mutating func help(state: UIState) {
-        let keyW = KeyHelp.entries.map(\.keys.count).max()! + 2
+        let entries = KeyHelp.entries(replay: state.live.header.source != nil)
+        let keyW = entries.map(\.keys.count).max()! + 2
         let notes = [
-            "Panes: \(glyphs.errorMarker) marks an error return; \"other\" sums values that do not fit.",
+            "Panes: \(glyphs.errorMarker) marks an error return; \"other\" sums successes that do not fit.",
+            "A number instead of a name (-95, 7) is a raw return value that this",
+            "kernel's BTF does not name: -N is errno N (see errno(3)), N a code.",
             "Counts are exact (kept in the kernel); the log may drop or sample events.",
             "Refresh every \(Format.interval(state.refreshInterval)). Press any key to close.",
         ]
-        let width = max(KeyHelp.entries.map { keyW + $0.action.count }.max()!, notes.map(\.terminalWidth).max()!) + 4
-        let height = KeyHelp.entries.count + notes.count + 3
+        let width = max(entries.map { keyW + $0.action.terminalWidth }.max()!, notes.map(\.terminalWidth).max()!) + 4
+        let height = entries.count + notes.count + 3
         let rect = centred(width: width, height: height)
         box(rect, style: Style(.focus, bold: true), title: [Segment(" arptop keys ", Style(.title, bold: true))])
         let inner = rect.inset(1)
         var r = inner.row
-        for e in KeyHelp.entries where r < inner.bottom {
+        for e in entries where r < inner.bottom {
             text(e.keys, row: r, col: inner.col + 1, width: keyW, style: Style(.key, bold: true))
             text(e.action, row: r, col: inner.col + 1 + keyW, width: inner.width - 1 - keyW)
             r += 1

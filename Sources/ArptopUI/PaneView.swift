@@ -14,7 +14,7 @@ extension Painter {
         if let pane {
             if let mech = pane.status.mechanismText {
                 title.append(Segment(" \(mech) ", Style(.muted)))
-                info = [Segment(" "), Segment(Format.count(pane.totalCalls), Style(.normal, bold: true)), Segment(" calls  ", Style(.muted)),
+                info = [Segment(" "), Segment(Format.count(pane.totalCalls), Style(.normal, bold: true)), Segment(pane.totalCalls == 1 ? " call  " : " calls  ", Style(.muted)),
                         Segment(Format.rate(pane.ratePerSecond), Style(.normal, bold: true)), Segment("/s ", Style(.muted))]
             } else if pane.status.reason?.isEmpty ?? true {
                 title.append(Segment(" not attached yet ", Style(.muted)))
@@ -33,8 +33,11 @@ extension Painter {
             unavailable(pane.status, rect: body)
             return
         }
-        sparklineRow(pane, row: body.row, col: body.col, width: body.width)
-        let bars = Rect(row: body.row + 1, col: body.col, height: body.height - 1, width: body.width)
+        // The sparkline gives way when the histogram needs its row to show every error.
+        let withSparkline = body.height - 1 >= HistogramRow.minimumRows(pane.histogram)
+        if withSparkline { sparklineRow(pane, row: body.row, col: body.col, width: body.width) }
+        let top = withSparkline ? 1 : 0
+        let bars = Rect(row: body.row + top, col: body.col, height: body.height - top, width: body.width)
         histogram(pane.histogram, rect: bars, maxLabelWidth: 22)
     }
 
@@ -87,11 +90,10 @@ extension Painter {
         let shareW = 6
         // marker, space, label, space, bar, space, count, space, share
         let barW = rect.width - (2 + labelW + 1 + 1 + countW + 1 + shareW)
-        for (i, r) in rows.enumerated() {
+        for (i, r) in rows.enumerated() where i < rect.height {
             let row = rect.row + i
             var c = rect.col
-            let errorish = r.isError || r.foldsErrors
-            if errorish { grid.put(String(glyphs.errorMarker), row: row, col: c, style: Style(.error, bold: true)) }
+            if r.isError { grid.put(String(glyphs.errorMarker), row: row, col: c, style: Style(.error, bold: true)) }
             c += 2
             let labelStyle = r.isOther ? Style(.muted) : (r.isError ? Style(.error, bold: true) : Style(.normal))
             grid.put(Format.pad(r.label, width: labelW, ellipsis: ellipsis), row: row, col: c, style: labelStyle)

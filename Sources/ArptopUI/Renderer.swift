@@ -3,8 +3,12 @@ import ArptopCore
 /// The screen as a pure function: (model, UI state, size, glyphs) → cells.
 public enum Renderer {
     /// Render what `state` shows now (the frozen model while paused) at `state.size`.
+    /// With ASCII glyphs (a locale that is not UTF-8) the grid holds only ASCII, whatever the
+    /// data brought (a replay label's `×`, a name).
     public static func render(_ state: UIState, glyphs: Glyphs) -> CellGrid {
-        render(model: state.displayedModel, state: state, size: state.size, glyphs: glyphs)
+        var grid = render(model: state.displayedModel, state: state, size: state.size, glyphs: glyphs)
+        if glyphs.isASCII { grid.transliterateToASCII() }
+        return grid
     }
 
     /// Render `model` with `state`'s focus, zoom, overlays, scrolling and search at `size`.
@@ -40,7 +44,7 @@ public enum Renderer {
         switch state.overlay {
         case .help: p.help(state: state)
         case .picker(let picker): p.picker(picker, interfaces: state.live.interfaces, filter: state.interfaceFilter)
-        case .search, nil: break
+        case .search, .confirmClear, nil: break
         }
         return p.grid
     }
@@ -171,16 +175,23 @@ extension Painter {
         let r = rect.row
         if case .search(let draft) = state.overlay {
             let n = state.matchingSequences.count
-            let info = [Segment(draft.isEmpty ? "type to search the log" : "\(Format.count(n)) matching lines", Style(.muted)),
+            let info = [Segment(draft.isEmpty ? "type to search the log" : Format.plural(n, "matching line", none: "no matching line"), Style(.muted)),
                         Segment("  "), Segment("Enter", Style(.key, bold: true)), Segment(" search  "),
                         Segment("Esc", Style(.key, bold: true)), Segment(" cancel")]
             let prompt = [Segment("/", Style(.key, bold: true)), Segment(draft), Segment(" ", Style(.normal, reverse: true))]
             row(rect, row: r, left: prompt, right: info, rightFirst: false)
             return
         }
+        if state.overlay == .confirmClear {
+            let ask = [Segment("Clear counts, histograms and the event log? ", Style(.warning, bold: true)),
+                       Segment("y", Style(.key, bold: true)), Segment(" clear  "),
+                       Segment("n", Style(.key, bold: true)), Segment(" keep")]
+            segments(ask, row: r, col: rect.col, limit: rect.right)
+            return
+        }
         var hints: [(String, String)]
         switch state.overlay {
-        case .help: hints = [("any key", "close help"), ("q", "quit")]
+        case .help: hints = [("any key", "close help")]
         case .picker: hints = [("type", "filter"), ("space", "toggle"), ("a", "all"), ("Enter", "apply"), ("Esc", "cancel")]
         default:
             if state.isZoomed {
@@ -194,23 +205,27 @@ extension Painter {
         var left: [Segment] = []
         if !state.searchQuery.isEmpty, state.overlay == nil, !state.isZoomed {
             let seqs = state.matchingSequences
-            var where_ = "\(Format.count(seqs.count)) lines"
+            var where_ = Format.plural(seqs.count, "line", none: "no match")
             if let cur = state.currentMatch, let i = seqs.firstIndex(of: cur) { where_ = "\(i + 1) of \(seqs.count)" }
             left += [Segment("search ", Style(.muted)), Segment(state.searchQuery, Style(.match, bold: true)),
                      Segment(" \(where_)  ", Style(.muted)), Segment("n", Style(.key, bold: true)), Segment("/"),
                      Segment("N", Style(.key, bold: true)), Segment(" older/newer  "), Segment("Esc", Style(.key, bold: true)),
                      Segment(" clear  ")]
-            hints = hints.filter { $0.0 != "/" && $0.0 != "?" && $0.0 != "Tab" }
+            hints = hints.filter { $0.0 != "/" && $0.0 != "Tab" }
         }
-        // Whole hints only: drop the ones that do not fit.
-        var used = Painter.width(left)
-        for (key, label) in hints {
-            let segs = [Segment(key, Style(.key, bold: true)), Segment(" \(label)  ")]
-            let w = Painter.width(segs)
-            if used + w - 2 > rect.width { break }
-            left += segs
+        // Whole hints only: the ones in the middle that do not fit are dropped; `? help` and
+        // `q quit` always stay (the way to learn the rest, the way out).
+        func segs(_ hint: (String, String)) -> [Segment] { [Segment(hint.0, Style(.key, bold: true)), Segment(" \(hint.1)  ")] }
+        let kept = Set(["?", "q"])
+        var used = Painter.width(left) + hints.filter { kept.contains($0.0) }.reduce(0) { $0 + Painter.width(segs($1)) }
+        var fitting = hints.filter { kept.contains($0.0) }.map { $0.0 }
+        for hint in hints where !kept.contains(hint.0) {
+            let w = Painter.width(segs(hint))
+            if used + w - 2 > rect.width { continue }
+            fitting.append(hint.0)
             used += w
         }
+        for hint in hints where fitting.contains(hint.0) { left += segs(hint) }
         segments(left, row: r, col: rect.col, limit: rect.right)
     }
 }

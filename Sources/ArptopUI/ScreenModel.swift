@@ -124,14 +124,20 @@ public struct LogModel: Sendable, Equatable {
     public var missed: UInt64 = 0
     public var missedExact: Bool = true
 
+    /// A note shown in the log's title rule: the demo started over, a replay stopped on a bad line.
+    public var notice: String?
+    public var noticeIsError: Bool
+
     public init(lines: [LogLine] = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0,
-                missed: UInt64 = 0, missedExact: Bool = true) {
+                missed: UInt64 = 0, missedExact: Bool = true, notice: String? = nil, noticeIsError: Bool = false) {
         self.missed = missed
         self.missedExact = missedExact
         self.lines = lines
         self.total = total
         self.dropped = dropped
         self.sampled = sampled
+        self.notice = notice
+        self.noticeIsError = noticeIsError
     }
 }
 

@@ -9,6 +9,8 @@ public struct UIState: Sendable {
         case picker(PickerState)
         /// The `/` prompt, with the text typed so far.
         case search(draft: String)
+        /// `c` asks before it clears: `y` clears, any other key keeps everything.
+        case confirmClear
     }
 
     /// The refresh intervals `+` and `-` step through.
@@ -44,6 +46,9 @@ public struct UIState: Sendable {
     public var displayedModel: ScreenModel { frozen ?? live }
     public var isPaused: Bool { frozen != nil }
     public var isFollowingLog: Bool { logAnchor == nil }
+    /// Whether an overlay (help, picker, search prompt, clear question) is up: it takes every
+    /// key, so the app must not act on one itself (replay's `.`, `<`, `>` are typed text there).
+    public var overlayOwnsKeys: Bool { overlay != nil }
     /// Calls counted since the screen was paused (0 when not paused).
     public var eventsSincePause: UInt64 {
         guard let frozen else { return 0 }
@@ -118,6 +123,7 @@ public struct UIState: Sendable {
         case .help: return handleHelp(key)
         case .picker(let p): return handlePicker(key, p)
         case .search(let draft): return handleSearch(key, draft)
+        case .confirmClear: return handleConfirmClear(key)
         case nil: return handleMain(key)
         }
     }
@@ -165,10 +171,8 @@ public struct UIState: Sendable {
         case .character("n"): return jumpToMatch(older: true)
         case .character("N"): return jumpToMatch(older: false)
         case .character("c"):
-            if let f = frozen { frozen = f.cleared() }
-            logAnchor = nil
-            currentMatch = nil
-            return .command(.clear)
+            overlay = .confirmClear
+            return .redraw
         case .character("+"), .character("="): return stepRefresh(up: true)
         case .character("-"), .character("_"): return stepRefresh(up: false)
         default: return .ignored
@@ -236,10 +240,20 @@ public struct UIState: Sendable {
         logAnchor = lines[bottom].sequence
     }
 
+    /// Any key closes the help, as it says (`q` too: quitting needs a second `q`).
     private mutating func handleHelp(_ key: Key) -> HandlerResult {
-        if key == .character("q") { return .quit }
         overlay = nil
         return .redraw
+    }
+
+    /// `y` clears; any other key (n, Esc, q, ...) closes the question and keeps everything.
+    private mutating func handleConfirmClear(_ key: Key) -> HandlerResult {
+        overlay = nil
+        guard key == .character("y") || key == .character("Y") else { return .redraw }
+        if let f = frozen { frozen = f.cleared() }
+        logAnchor = nil
+        currentMatch = nil
+        return .command(.clear)
     }
 
     private mutating func handleSearch(_ key: Key, _ draft: String) -> HandlerResult {

@@ -25,6 +25,7 @@ struct Arptop: ParsableCommand {
               arptop --probes              how each function is attached here, or why not
               arptop --json [--duration S] NDJSON on stdout: attached, event, snapshot, summary records
               arptop --summary --duration 10   readable tables of the counts at exit
+              arptop --replay FILE [--summary|--json]   a recording, on screen or analysed headless
 
             Examples:
               sudo arptop -i eth3
@@ -32,7 +33,8 @@ struct Arptop: ParsableCommand {
               sudo arptop --summary --duration 10 -i eth0
 
             Exit status: 0 on success (also after Ctrl-C, SIGTERM or SIGHUP), 1 on a runtime error \
-            (privileges, BTF, nothing attachable), 64 on bad usage.
+            (privileges, BTF, nothing attachable, an unreadable or bad recording, a --record or \
+            --prometheus-textfile file that could not be written), 64 on bad usage.
             """,
         version: "arptop \(version) (libbpf \(KernelInfo.libbpfVersion()))"  // evaluated at run time: the linked libbpf
     )
@@ -59,7 +61,7 @@ struct Arptop: ParsableCommand {
     @Option(help: ArgumentHelp("Event log records per second per CPU taken from the kernel (0 = unlimited). Counts are exact regardless; the screen and summary say how many log records were sampled out.", valueName: "n"))
     var logRate: UInt64 = 2000
 
-    @Option(help: ArgumentHelp("Refresh interval in seconds for the screen, and for snapshot records in --json (0.1 to 10).", valueName: "seconds"))
+    @Option(name: [.customShort("d"), .long], help: ArgumentHelp("Refresh interval in seconds for the screen, and for snapshot records in --json (0.1 to 10); -d as in top.", valueName: "seconds"))
     var refresh: Double = 1.0
 
     @Option(help: ArgumentHelp("Event log size: the newest N calls are kept in memory for the log pane (memory stays bounded; counts are unaffected).", valueName: "n"))
@@ -73,7 +75,7 @@ struct Arptop: ParsableCommand {
     @Option(help: ArgumentHelp("Rotate the --record file to FILE.1 when it would pass this size (bytes; suffixes k, M, G).", valueName: "size"))
     var recordMaxSize: String?
 
-    @Option(help: ArgumentHelp("Drive the live view from a recording made with --json or --record (no root, no BPF). Keys: > faster, < slower, . next snapshot.", valueName: "file"))
+    @Option(help: ArgumentHelp("Drive the live view from a recording made with --json or --record (no root, no BPF). Keys: > faster, < slower, . next snapshot, [ start, ] end. With --summary, --json or --prometheus-textfile: read it at full speed, no terminal.", valueName: "file"))
     var replay: String?
 
     @Flag(help: "Show the live view replaying a recording made on Debian's 6.1 kernel (embedded; loops). Needs no root and no BPF: a first look.")
@@ -128,15 +130,22 @@ struct Arptop: ParsableCommand {
                 throw ValidationError("--demo shows the live view from its own recording; it cannot be combined with --probes, --json, --summary, --replay or --record")
             }
         }
-        if let replay {
-            if probes || json || summary { throw ValidationError("--replay drives the live view; it cannot be combined with --probes, --json or --summary") }
-            guard FileManager.default.isReadableFile(atPath: replay) else {
-                throw ValidationError("cannot read recording '\(replay)'")
+        if replay != nil {
+            // A missing or unreadable file is a runtime error (exit 1), with the reason, when opened.
+            if probes { throw ValidationError("--replay reads a recording; it cannot be combined with --probes") }
+            if record != nil && (json || summary) {
+                throw ValidationError("--record does not apply to a headless --replay (use --json > FILE)")
+            }
+            if duration != nil && (json || summary) {
+                throw ValidationError("--duration does not apply to a headless --replay (it reads the whole recording)")
             }
         }
         if probes && record != nil { throw ValidationError("--record does not apply to --probes") }
         if let prometheusTextfile {
-            if probes || replay != nil { throw ValidationError("--prometheus-textfile exports the running kernel's counts; it does not apply to --probes or --replay") }
+            if probes { throw ValidationError("--prometheus-textfile exports counts; it does not apply to --probes") }
+            if replay != nil && !(json || summary) {
+                throw ValidationError("--prometheus-textfile with --replay needs --summary or --json (a headless replay)")
+            }
             guard prometheusTextfile.hasSuffix(".prom") else {
                 throw ValidationError("--prometheus-textfile: '\(prometheusTextfile)' must end in .prom (node_exporter's textfile collector reads only *.prom)")
             }
@@ -152,6 +161,29 @@ struct Arptop: ParsableCommand {
         for m in disableMechanism where AttachMechanism(rawValue: m) == nil {
             throw ValidationError("--disable-mechanism: unknown mechanism '\(m)' (fentry, kprobe, tracepoint)")
         }
+    }
+
+    /// The options whose value is a number: `--duration -5` must reach validation as a
+    /// negative number ("must be positive"), not as a missing value followed by an option `-5`.
+    static let numericOptions: Set<String> = ["--duration", "--refresh", "-d", "--log-rate", "--log-size"]
+
+    /// `arguments` with `--duration -5` joined to `--duration=-5` (and `-d -5` to `-d=-5`...).
+    static func joiningNegativeNumbers(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { out += arguments[i...]; break }
+            if numericOptions.contains(a), i + 1 < arguments.count, arguments[i + 1].count > 1,
+               arguments[i + 1].hasPrefix("-"), Double(arguments[i + 1]) != nil {
+                out.append("\(a == "-d" ? "--refresh" : a)=\(arguments[i + 1])")
+                i += 2
+                continue
+            }
+            out.append(a)
+            i += 1
+        }
+        return out
     }
 
     /// "50M" -> 52428800. Plain numbers are bytes.
@@ -178,6 +210,11 @@ struct Arptop: ParsableCommand {
         Signals.install()
         if probes {
             try ProbesMode(options: probeOptions).run()
+        } else if let replay, json || summary || prometheusTextfile != nil {
+            try HeadlessReplay(
+                path: replay, format: json ? .json : .text, interfaces: Set(interface),
+                prometheusTextfile: prometheusTextfile
+            ).run()
         } else if json || summary {
             try HeadlessMode(
                 options: probeOptions, format: json ? .json : .text, interfaces: Set(interface),

@@ -20,6 +20,16 @@ protocol Collector: AnyObject {
     func handle(_ key: Key) -> Bool
     /// Where a status line for the header comes from (replay position), if any.
     var statusLabel: String? { get }
+    /// The screen is paused (space): a replay pauses its playback too.
+    func setPaused(_ paused: Bool, now: UInt64)
+    /// Set when the source started over (replay `[`, the demo looping): the app resets its
+    /// counts and log, and shows this note above the log. Cleared by reading it.
+    func takeRestart() -> String?
+}
+
+extension Collector {
+    func setPaused(_ paused: Bool, now: UInt64) {}
+    func takeRestart() -> String? { nil }
 }
 
 /// The kernel: a loaded and attached `ProbeSession`.
@@ -45,22 +55,36 @@ final class LiveCollector: Collector {
 
 /// A recording written by `--json` or `--record`, played back on its own clock:
 /// events and snapshots appear when the replay clock passes their time. `>`/`<` change
-/// the speed, `.` jumps to the next snapshot, and `loop` starts over at the end (demo).
+/// the speed, `.` jumps to the next snapshot, `[` and `]` to the start and the end, a pause
+/// stops the clock, and `loop` starts over at the end (demo).
+///
+/// The clock: `anchorRecord + (now - anchorWall) × speed` (frozen at `anchorRecord` while
+/// paused); a speed change or a jump moves the anchors. The position shown is measured from
+/// `origin`, the recording's first timestamp, which never moves: so it never goes backwards
+/// on a speed change and never underflows.
 final class ReplayCollector: Collector {
     private let path: String
     private let loop: Bool
     private var reader: RecordingReader
     private var pending: Record?
-    private var recordStart: UInt64?
-    private var wallStart = monotonicNow()
+    /// The first timestamp of the recording (nil until read).
+    private var origin: UInt64?
+    /// The last timestamp of the recording, read from its tail at open (nil: unknown).
+    private let endTime: UInt64?
+    private var anchorRecord: UInt64 = 0
+    private var anchorWall: UInt64 = 0
+    private var paused = false
     private var latest: AggregateSnapshot?
     private var delivered = true
     private var atEnd = false
     private var stepRequested = false
+    private var toEndRequested = false
+    private var restartNote: String?
+    private var loops = 1
     private(set) var speed: Double = 1
     private(set) var screenSource: ScreenSource
     private let label: String
-    /// Ring-buffer records the replayed kernel reported; kept to show loss honestly.
+    /// The newest timestamp delivered.
     private var lastTime: UInt64 = 0
 
     init(path: String, loop: Bool = false, label: String? = nil) throws {
@@ -68,10 +92,11 @@ final class ReplayCollector: Collector {
         self.loop = loop
         self.label = label ?? "replay \((path as NSString).lastPathComponent)"
         reader = try Self.open(path)
-        guard let first = try reader.next() else { throw Failure("recording \(path) is empty") }
+        guard let first = try Self.read(reader) else { throw Failure("recording \(path) is empty") }
         guard case .attached(let attached) = first.record else {
             throw Failure("recording \(path) line \(first.line): the first record must be \"attached\" (was this written by arptop --json?)")
         }
+        endTime = Self.lastTimestamp(path)
         screenSource = ScreenSource(
             host: attached.host, kernelRelease: attached.kernel, probes: attached.probes, clock: .sinceBoot, label: self.label)
     }
@@ -80,22 +105,69 @@ final class ReplayCollector: Collector {
         do { return try RecordingReader(path: path) } catch { throw Failure(error.description) }
     }
 
+    private static func read(_ reader: RecordingReader) throws -> NumberedRecord? {
+        do { return try reader.next() } catch { throw Failure(error.description) }
+    }
+
+    /// The last `"time_ns":N` in the file's final 1 MiB: the end of the recording, for the
+    /// position's total. Nil when there is none (the total is then not shown).
+    static func lastTimestamp(_ path: String) -> UInt64? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return nil }
+        let start = size > 1 << 20 ? size - (1 << 20) : 0
+        guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let r = text.range(of: "\"time_ns\":", options: .backwards) else { return nil }
+        return UInt64(text[r.upperBound...].prefix { $0.isNumber })
+    }
+
     var naming: any ReturnValueNaming { reader.naming }
     var pollFD: Int32? { nil }
     var statusLabel: String? {
-        var s = "\(label) ×\(Self.format(speed))"
+        var s = label
+        if let origin {
+            let position = Double(lastShown &- origin) / 1e9
+            s += " " + Self.clock(position)
+            if let endTime, endTime >= origin { s += " / " + Self.clock(Double(endTime - origin) / 1e9) }
+        }
+        s += " \u{00D7}\(Self.format(speed))"
         if atEnd { s += " (end)" }
         return s
     }
 
+    /// Where the replay is: the clock, but never before what was delivered nor past the end.
+    private var lastShown: UInt64 {
+        guard let origin else { return 0 }
+        if atEnd { return max(lastTime, origin) }
+        var t = max(currentClock, lastTime, origin)
+        if let endTime { t = min(t, max(endTime, origin)) }
+        return t
+    }
+    private var currentClock: UInt64 { replayClock(now: monotonicNow()) ?? 0 }
+
+    static func clock(_ seconds: Double) -> String {
+        let t = max(0, Int(seconds))
+        let s = t % 60, m = (t / 60) % 60, h = t / 3600
+        let ss = s < 10 ? "0\(s)" : "\(s)"
+        if h > 0 { return "\(h):\(m < 10 ? "0\(m)" : "\(m)"):\(ss)" }
+        return "\(m):\(ss)"
+    }
+
     func elapsedSeconds(now: UInt64) -> Double {
-        guard let recordStart else { return 0 }
-        return Double(lastTime &- recordStart) / 1e9
+        guard let origin else { return 0 }
+        return Double(lastShown &- origin) / 1e9
     }
 
     private func replayClock(now: UInt64) -> UInt64? {
-        guard let recordStart else { return nil }
-        return recordStart &+ UInt64(Double(now &- wallStart) * speed)
+        guard origin != nil else { return nil }
+        if paused { return anchorRecord }
+        return anchorRecord &+ UInt64(Double(now &- anchorWall) * speed)
+    }
+
+    private func rebase(now: UInt64) {
+        if let clock = replayClock(now: now) { anchorRecord = clock }
+        anchorWall = now
     }
 
     func drainEvents(now: UInt64, _ sink: (ProbeEvent) -> Void) throws {
@@ -111,11 +183,12 @@ final class ReplayCollector: Collector {
             case .snapshot(let s): time = s.timeNs
             default: time = nil
             }
-            if let time, recordStart == nil {
-                recordStart = time
-                wallStart = now
+            if let time, origin == nil {
+                origin = time
+                anchorRecord = time
+                anchorWall = now
             }
-            if let time, let clock = replayClock(now: now), time > clock, !stepRequested { return }
+            if let time, let clock = replayClock(now: now), time > clock, !stepRequested, !toEndRequested { return }
             pending = nil
             if let time { lastTime = max(lastTime, time) }
             switch record {
@@ -126,8 +199,8 @@ final class ReplayCollector: Collector {
                 if stepRequested {
                     stepRequested = false
                     // Continue from here on the replay clock.
-                    recordStart = s.timeNs
-                    wallStart = now
+                    anchorRecord = s.timeNs
+                    anchorWall = now
                     return
                 }
             default: break
@@ -136,21 +209,39 @@ final class ReplayCollector: Collector {
     }
 
     private func nextRecord() throws -> Record? {
-        do {
-            if let r = try reader.next() { return r.record }
-        } catch {
-            throw Failure(error.description)
+        if atEnd { return nil }
+        if let r = try Self.read(reader) { return r.record }
+        if toEndRequested {
+            toEndRequested = false
+            anchorRecord = lastTime
+            anchorWall = monotonicNow()
         }
         if loop {
-            reader = try Self.open(path)
-            _ = try? reader.next()  // the attached record
-            recordStart = nil
-            lastTime = 0
-            latest = nil
-            return try reader.next()?.record
+            loops += 1
+            restart(note: "demo restarts (loop \(loops)): counts and log start over")
+            return try Self.read(reader)?.record
         }
         atEnd = true
         return nil
+    }
+
+    /// Back to the first record: a new reader, the clock at the origin.
+    private func restart(note: String) {
+        if let r = try? Self.open(path) { reader = r; _ = try? reader.next() }  // the attached record
+        origin = nil
+        lastTime = 0
+        latest = nil
+        delivered = true
+        atEnd = false
+        stepRequested = false
+        toEndRequested = false
+        pending = nil
+        restartNote = note
+    }
+
+    func takeRestart() -> String? {
+        defer { restartNote = nil }
+        return restartNote
     }
 
     func aggregates(now: UInt64) throws -> AggregateSnapshot? {
@@ -159,15 +250,20 @@ final class ReplayCollector: Collector {
         return latest
     }
 
+    func setPaused(_ paused: Bool, now: UInt64) {
+        guard paused != self.paused else { return }
+        rebase(now: now)
+        self.paused = paused
+    }
+
     func handle(_ key: Key) -> Bool {
         let now = monotonicNow()
-        func rebase() {
-            if let clock = replayClock(now: now) { recordStart = clock; wallStart = now }
-        }
         switch key {
-        case .character(">"): rebase(); speed = min(speed * 2, 64); return true
-        case .character("<"): rebase(); speed = max(speed / 2, 1.0 / 16); return true
+        case .character(">"): rebase(now: now); speed = min(speed * 2, 64); return true
+        case .character("<"): rebase(now: now); speed = max(speed / 2, 1.0 / 16); return true
         case .character("."): stepRequested = true; return true
+        case .character("]"): toEndRequested = true; return true
+        case .character("["): restart(note: "replay restarted from the beginning"); return true
         default: return false
         }
     }

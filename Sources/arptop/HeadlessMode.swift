@@ -27,7 +27,11 @@ struct HeadlessMode {
         let attached = AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(), probes: session.statuses)
         recorder?.start(attached)
         let textfile = prometheusTextfile.map { PrometheusTextfile(path: $0, filter: filter, naming: session.naming) }
-        try textfile?.update(try session.readAggregates(), probes: session.statuses, naming: session.naming)
+        func warn(_ message: String) { FileHandle.standardError.write(Data("arptop: \(message)\n".utf8)) }
+        // A file that cannot be written (a full disk) is said once; counting goes on.
+        if let message = textfile?.updateReportingOnce(try session.readAggregates(), probes: session.statuses, naming: session.naming) {
+            warn(message)
+        }
         var out = StdoutWriter()
         let start = monotonicNow()
         let deadline = duration.map { start + UInt64($0 * 1e9) }
@@ -74,17 +78,24 @@ struct HeadlessMode {
                 let line = SnapshotRecord(snapshot: snap, naming: session.naming, filter: filter).jsonLine
                 if format == .json { out.line(line) }
                 recorder?.append(line)
-                try recorder?.flush()
+                recorder?.flush()
+                if let message = recorder?.takeFailureToReport() { warn(message) }
                 if let message = textfile?.updateReportingOnce(snap, probes: session.statuses, naming: session.naming) {
-                    FileHandle.standardError.write(Data("arptop: \(message)\n".utf8))
+                    warn(message)
                 }
                 nextSnapshot += interval
             }
             out.flush()
         }
 
-        try drain()
-        let final = try session.readAggregates()
+        // Asked twice (a second apart): no last drain and read, the summary from what was read.
+        let final: AggregateSnapshot
+        if Signals.hurry, let last = names.latest {
+            final = last
+        } else {
+            try drain()
+            final = try session.readAggregates()
+        }
         names.ingest(final)
         let report = names.summary(probes: session.statuses, eventsLogged: eventsLogged)
         recorder?.append(SnapshotRecord(snapshot: final, naming: session.naming, filter: filter).jsonLine)
@@ -95,7 +106,13 @@ struct HeadlessMode {
             out.line(report.text())
         }
         out.flush()
-        try textfile?.update(final, probes: session.statuses, naming: session.naming, running: false)
+        recorder?.flush()
+        if let message = recorder?.takeFailureToReport() { warn(message) }
+        var textfileFailure: Error?
+        do { try textfile?.update(final, probes: session.statuses, naming: session.naming, running: false) } catch { textfileFailure = error }
+        // Everything owed is written; the exit status says what could not be.
+        if let message = recorder?.failureMessage { throw Failure(message) }
+        if let textfileFailure { throw textfileFailure }
     }
 
     static func seconds(_ s: Double) -> String {

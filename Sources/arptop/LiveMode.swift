@@ -41,9 +41,10 @@ struct LiveMode {
         let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
         defer { recorder?.close() }
         var textfile: PrometheusTextfile?
+        var startupProblem: String?
         if let path = prometheusTextfile, let session {  // kernel source only (validated)
             textfile = PrometheusTextfile(path: path, filter: InterfaceFilter(names: interfaces), naming: session.naming)
-            try textfile?.update(try session.readAggregates(), probes: session.statuses, naming: session.naming)
+            startupProblem = textfile?.updateReportingOnce(try session.readAggregates(), probes: session.statuses, naming: session.naming)
         }
         recorder?.start(AttachedRecord(host: collector.screenSource.host, kernel: collector.screenSource.kernelRelease,
                                        probes: collector.screenSource.probes))
@@ -69,6 +70,34 @@ struct LiveMode {
         let deadline = duration.map { start + UInt64($0 * 1e9) }
         var nextRefresh = start
 
+        var replayFailure: Failure?
+        if let startupProblem { screenSource.logNotice = (startupProblem, true) }
+        /// The source started over (replay `[`, the demo looping): counts, rates and the log
+        /// start over with it, and the log says so.
+        func restart(_ note: String) {
+            var fresh = Aggregator(naming: collector.naming)
+            fresh.interfaceFilter = aggregator.interfaceFilter
+            aggregator = fresh
+            log.clear()
+            screenSource.logNotice = (note, false)
+        }
+
+        /// A replay with `-i eth3` on a recording without eth3 would show nothing without a word.
+        var missingNotice: String?
+        func warnAboutMissingInterfaces() {
+            guard !interfaces.isEmpty, aggregator.latest != nil, screenSource.logNotice?.text ?? missingNotice == missingNotice else { return }
+            let seen = Set(aggregator.interfaceNames.values)
+            let missing = interfaces.subtracting(seen).sorted()
+            if missing.isEmpty {
+                missingNotice = nil
+                screenSource.logNotice = nil
+                return
+            }
+            let has = seen.isEmpty ? "none yet" : seen.sorted().joined(separator: ", ")
+            missingNotice = "no interface named \(missing.map { "'\($0)'" }.joined(separator: ", ")) in this recording so far (it has \(has))"
+            screenSource.logNotice = (missingNotice!, false)
+        }
+
         func rebuild(now: UInt64) {
             aggregator.naming = collector.naming
             screenSource.label = collector.statusLabel ?? screenSource.label
@@ -92,13 +121,35 @@ struct LiveMode {
             // that does not forward it): stop as for SIGHUP rather than spin on POLLHUP.
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break mainLoop }
             now = monotonicNow()
-            try collector.drainEvents(now: now) { event in
-                log.append(event)
-                recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine)
+            if replayFailure == nil {
+                do {
+                    try collector.drainEvents(now: now) { event in
+                        if let note = collector.takeRestart() { restart(note) }
+                        log.append(event)
+                        recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine)
+                    }
+                } catch let failure as Failure where session == nil {
+                    // A bad line in a recording: keep what was replayed on screen, say what is
+                    // wrong, and let the operator quit (then exit 1 with the same line).
+                    replayFailure = failure
+                    screenSource.logNotice = ("replay stopped: \(failure.description) (q quits)", true)
+                    rebuild(now: now)
+                    nextRefresh = now
+                }
+                if let note = collector.takeRestart() { restart(note) }
             }
             var redraw = false
             for key in term.readKeys() {
-                if collector.handle(key) { redraw = true; continue }
+                // An overlay (search prompt, picker filter, help, clear question) owns every key:
+                // `/10.77.0.9` is text there, not replay speed and snapshot keys.
+                if !state.overlayOwnsKeys, collector.handle(key) { redraw = true; continue }
+                if !state.overlayOwnsKeys, !state.isPaused, key == .character(" ") || key == .character("p"),
+                   let snapshot = try collector.aggregates(now: now) {
+                    // Freeze what has arrived up to now (a replay stops its clock here).
+                    aggregator.ingest(snapshot)
+                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
+                    rebuild(now: now)
+                }
                 switch state.handle(key) {
                 case .ignored: break
                 case .redraw: redraw = true
@@ -118,13 +169,23 @@ struct LiveMode {
                     redraw = true
                 }
             }
+            collector.setPaused(state.isPaused, now: now)  // a replay's playback pauses with the screen
+            if let note = collector.takeRestart() {  // `[`
+                restart(note)
+                rebuild(now: now)
+                redraw = true
+            }
             if now >= nextRefresh {
                 if let snapshot = try collector.aggregates(now: now) {
                     aggregator.ingest(snapshot)
                     recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
-                    _ = textfile?.updateReportingOnce(snapshot, probes: collector.screenSource.probes, naming: collector.naming)  // a lasting failure fails the write at exit
+                    if let message = textfile?.updateReportingOnce(snapshot, probes: collector.screenSource.probes, naming: collector.naming) {
+                        screenSource.logNotice = (message, true)  // a lasting failure fails the write at exit
+                    }
                 }
-                try recorder?.flush()
+                recorder?.flush()
+                if let message = recorder?.takeFailureToReport() { screenSource.logNotice = (message, true) }
+                if session == nil { warnAboutMissingInterfaces() }
                 rebuild(now: now)
                 nextRefresh = max(nextRefresh + interval, now + interval / 2)
                 redraw = true
@@ -142,17 +203,29 @@ struct LiveMode {
             }
         }
 
+        if let replayFailure { throw replayFailure }
+        // Asked twice (a second apart): no last drain and read; what is owed from what was read.
+        let hurry = Signals.hurry
         if let recorder, let session {
-            _ = try? session.drainEvents { recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine) }
-            if let final = try? session.readAggregates() {
+            if !hurry { _ = try? session.drainEvents { recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine) } }
+            if let final = hurry ? aggregator.latest : try? session.readAggregates() {
                 recorder.append(SnapshotRecord(snapshot: final, naming: collector.naming).jsonLine)
                 recorder.append(SummaryRecord(probes: session.statuses, snapshot: final, naming: collector.naming,
                                               eventsLogged: log.received).jsonLine)
             }
         }
+        var textfileFailure: Error?
         if let textfile, let session {
-            try textfile.update(try session.readAggregates(), probes: session.statuses, naming: session.naming, running: false)
+            do {
+                let final = hurry ? aggregator.latest : try session.readAggregates()
+                try textfile.update(final, probes: session.statuses, naming: session.naming, running: false)
+            } catch {
+                textfileFailure = error
+            }
         }
+        recorder?.flush()
+        if let message = recorder?.failureMessage { throw Failure(message) }
+        if let textfileFailure { throw textfileFailure }
     }
 
     /// The terminal checks that need no terminal mode, before any BPF is loaded.

@@ -4,13 +4,17 @@ import Foundation
 /// `--record FILE`: the same NDJSON as `--json`, written as it goes (flushed every refresh,
 /// so a crash or a dropped SSH session loses at most the last refresh), rotated to FILE.1
 /// when it grows past `maxBytes`. Created 0644; refuses to follow a symlink planted at FILE.
+///
+/// A write that fails (a full disk) does not end the run: the file is cut back to its last
+/// complete line, `takeFailureToReport()` says so once, later lines are dropped, and
+/// `failureMessage` makes the exit status say the recording is incomplete.
 final class Recorder {
     let path: String
     let maxBytes: UInt64?
     private var fd: Int32 = -1
-    private var written: UInt64 = 0
     private var buffer: [UInt8] = []
     private var header: String = ""
+    private var writer: LineWriter!
 
     init(path: String, maxBytes: UInt64?) throws {
         self.path = path
@@ -29,7 +33,14 @@ final class Recorder {
             let why = errno == ELOOP ? "it is a symbolic link (refusing to follow it)" : String(cString: strerror(errno))
             throw Failure("cannot write recording \(path): \(why)")
         }
-        written = 0
+        let file = fd
+        writer = LineWriter(write: { writeAllCounting(file, $0) }, truncate: { _ = ftruncate(file, off_t($0)) })
+    }
+
+    /// Whether FILE is a regular file (a device such as /dev/full is never renamed).
+    private var isRegularFile: Bool {
+        var st = stat()
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The attached record: written first, and again at the top of every rotated file.
@@ -44,23 +55,34 @@ final class Recorder {
     }
 
     /// Writes what is buffered; rotates first when the file would pass the size bound.
-    func flush() throws {
+    /// A failure is kept (see `takeFailureToReport`), never thrown: counting goes on.
+    func flush() {
         guard !buffer.isEmpty, fd >= 0 else { return }
-        if let maxBytes, written > 0, written + UInt64(buffer.count) > maxBytes {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        if let maxBytes, writer.failure == nil, writer.bytesWritten > 0, writer.bytesWritten + UInt64(buffer.count) > maxBytes,
+           isRegularFile {
             Glibc.close(fd)
             _ = rename(path, path + ".1")
-            try open()
+            do { try open() } catch { fd = -1; return }
             buffer.insert(contentsOf: Array((header + "\n").utf8), at: 0)
         }
-        guard writeAll(fd, buffer) else {
-            throw Failure("writing recording \(path) failed: \(String(cString: strerror(errno)))")
-        }
-        written += UInt64(buffer.count)
-        buffer.removeAll(keepingCapacity: true)
+        writer.write(buffer)
+    }
+
+    /// "writing recording F failed: No space left on device ...", once, when a write failed.
+    func takeFailureToReport() -> String? {
+        guard let e = writer?.takeFailureToReport() else { return nil }
+        return "writing recording \(path) failed: \(String(cString: strerror(e))); the recording ends at its last complete line, counting goes on"
+    }
+
+    /// Set when the recording is incomplete: the exit status must say so.
+    var failureMessage: String? {
+        guard let e = writer?.failure else { return nil }
+        return "recording \(path) is incomplete: \(String(cString: strerror(e))) (\(writer.droppedLines) lines not written)"
     }
 
     func close() {
-        try? flush()
+        flush()
         if fd >= 0 { Glibc.close(fd); fd = -1 }
     }
 }

@@ -1,11 +1,17 @@
+import ArptopCore
 import Foundation
 
 /// The signal that asked arptop to stop (0 = none yet). Written only from signal handlers.
 nonisolated(unsafe) var stopSignal: Int32 = 0
+/// What the stop signals received so far mean. Written only from signal handlers.
+nonisolated(unsafe) var stopRequests = StopRequests()
 
 /// SIGINT, SIGTERM and SIGHUP (the SSH session dropping) all ask for a clean stop:
 /// the main loop sees the flag, detaches the probes, restores the terminal and writes
-/// what it owes (summary, recording). A second signal of the same kind exits at once.
+/// what it owes (summary, recording, Prometheus file). The same request arriving twice at
+/// once (`timeout` signals arptop and its process group) is one request; a signal more than
+/// a second later asks to hurry: the final drain and read are skipped and what is owed is
+/// written from what was already read (`StopRequests`).
 /// SIGPIPE is ignored so a closed stdout (`arptop --json | head`) is an EPIPE we handle.
 enum Signals {
     static func install() {
@@ -19,10 +25,13 @@ enum Signals {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
-                if stopSignal == sig { _exit(128 + sig) }
-                stopSignal = sig
+                // clock_gettime is async-signal-safe; so is this struct's arithmetic.
+                _ = stopRequests.receive(sig, atNs: monotonicNow())
+                if stopSignal == 0 { stopSignal = sig }
             }
             sigemptyset(&action.sa_mask)
+            // All three blocked while one is handled: two arriving at once are seen in turn.
+            for other in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&action.sa_mask, other) }
             action.sa_flags = 0  // no SA_RESTART: poll() returns EINTR and the loop looks at the flag
             sigaction(sig, &action, nil)
         }
@@ -30,6 +39,8 @@ enum Signals {
     }
 
     static var stopRequested: Bool { stopSignal != 0 }
+    /// A second request, more than a second after the first: finish from what was read.
+    static var hurry: Bool { stopRequests.hurrying }
 }
 
 /// CLOCK_MONOTONIC in nanoseconds: the clock of BPF's bpf_ktime_get_ns().

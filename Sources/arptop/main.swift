@@ -4,12 +4,12 @@ import KernelProbes
 
 // Entry point: parse, run, and turn every error into one clear line and an exit status.
 do {
-    var command = try Arptop.parseAsRoot()
+    var command = try Arptop.parseAsRoot(Arptop.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
     try command.run()
     exit(0)
 } catch let error as ProbeError {
     ScreenGuard.restore()
-    FileHandle.standardError.write(Data("arptop: \(error.message)\n".utf8))
+    FileHandle.standardError.write(Data("arptop: \(withoutOwnName(error.message))\n".utf8))
     exit(1)
 } catch let error as Failure {
     ScreenGuard.restore()
@@ -23,4 +23,10 @@ do {
     }
     FileHandle.standardError.write(Data("arptop: \(Arptop.message(for: error))\n".utf8))
     exit(code == .validationFailure ? 64 : code.rawValue)
+}
+
+/// "arptop needs root" -> "needs root": the line already starts with `arptop: `.
+func withoutOwnName(_ message: String) -> String {
+    for prefix in ["arptop: ", "arptop "] where message.hasPrefix(prefix) { return String(message.dropFirst(prefix.count)) }
+    return message
 }

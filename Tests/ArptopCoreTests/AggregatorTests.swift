@@ -158,6 +158,21 @@ struct AggregatorTests {
         #expect(a.rate(of: .arpProcess) == 5)
     }
 
+    @Test("after a clear no rate is shown beside a zero count until calls arrive")
+    func clearRestartsRates() {
+        var a = aggregator(snapshot(at: 1, [key(.arpProcess, "va"): 4]))
+        a.ingest(snapshot(at: 2, [key(.arpProcess, "va"): 6]))
+        #expect(a.rate(of: .arpProcess) == 2)
+        #expect(!a.history(of: .arpProcess).isEmpty)
+        a.clear()
+        #expect(a.total() == 0)
+        #expect(a.rate() == 0)
+        #expect(a.history().isEmpty)
+        a.ingest(snapshot(at: 3, [key(.arpProcess, "va"): 9]))
+        #expect(a.total() == 3)
+        #expect(a.rate(of: .arpProcess) == 3)
+    }
+
     @Test func clearAndFilterCombine() {
         var a = aggregator(snapshot(at: 1, [key(.arpProcess, "va"): 4, key(.arpProcess, "vc", ifindex: 4): 1]))
         a.clear()

@@ -118,3 +118,27 @@ struct LogLineCacheTests {
         #expect(again == plain)
     }
 }
+
+extension AdapterTests {
+    @Test("after c the interfaces stay listed: the header names a filtered one, the picker offers them all")
+    func clearKeepsInterfaces() {
+        var a = Self.aggregator(filter: .interfaces([Self.va]))
+        a.clear()
+        var log = Self.log
+        log.clear()
+        let m = ScreenModel(aggregator: a, log: log, source: Self.source, elapsedSeconds: 2)
+        #expect(Set(m.interfaces.map(\.id)) == [Self.va, Self.eth0, Self.vb])
+        #expect(m.interfaces.allSatisfy { $0.count == 0 })
+        #expect(m.header.totalEvents == 0)
+        #expect(m.header.eventsPerSecond == 0, "a rate beside no calls")
+        #expect(m.panes.allSatisfy { $0.ratePerSecond == 0 && $0.totalCalls == 0 })
+        let state = UIState(model: m, size: TerminalSize(rows: 48, cols: 160), interfaceFilter: .interfaces([Self.va]))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        #expect(grid.line(1).hasSuffix("interfaces va"), "\(grid.line(1))")
+        var picking = state
+        _ = picking.handle(.character("i"))
+        let picker = Renderer.render(picking, glyphs: .unicode)
+        #expect(!picker.text.contains("no interfaces seen yet"))
+        #expect(picker.text.contains("[x] va "), "\(picker.text)")
+    }
+}

@@ -254,15 +254,60 @@ struct KeyHandlingTests {
 
     // MARK: Others
 
-    @Test func clearIsACommandAndEmptiesAFrozenScreen() {
+    @Test func clearAsksFirstThenEmptiesAFrozenScreen() {
         var s = Fixtures.state()
         _ = s.handle(.character(" "))
         _ = s.handle(.up)
-        #expect(s.handle(.character("c")) == .command(.clear))
+        #expect(s.handle(.character("c")) == .redraw)
+        #expect(s.overlay == .confirmClear)
+        #expect(!s.displayedModel.log.lines.isEmpty, "cleared before the answer")
+        #expect(s.handle(.character("y")) == .command(.clear))
+        #expect(s.overlay == nil)
         #expect(s.isFollowingLog)
         #expect(s.displayedModel.log.lines.isEmpty)
-        #expect(s.displayedModel.panes.allSatisfy { $0.totalCalls == 0 && $0.histogram.isEmpty })
+        #expect(s.displayedModel.panes.allSatisfy { $0.totalCalls == 0 && $0.histogram.isEmpty && $0.ratePerSecond == 0 })
+        // The interfaces stay listed (with no calls since the clear).
+        #expect(s.displayedModel.interfaces.map(\.id) == Fixtures.model().interfaces.map(\.id))
         #expect(s.isPaused)
+    }
+
+    @Test("any answer but y keeps everything", arguments: [Key.character("n"), .escape, .character("q"), .enter, .character("c")])
+    func clearDeclined(key: Key) {
+        var s = Fixtures.state()
+        _ = s.handle(.character("c"))
+        #expect(s.handle(key) == .redraw)
+        #expect(s.overlay == nil)
+        #expect(s.displayedModel == Fixtures.model())
+    }
+
+    @Test func clearQuestionIsOnTheFooter() {
+        var s = Fixtures.state(TerminalSize(rows: 24, cols: 80))
+        _ = s.handle(.character("c"))
+        let footer = Renderer.render(s, glyphs: .unicode).line(23)
+        #expect(footer.hasPrefix("Clear counts, histograms and the event log? y clear  n keep"), "\(footer)")
+    }
+
+    /// Text entry owns every key: the app must not take `.`, `<`, `>` (replay) while one is up.
+    @Test func overlaysOwnEveryKey() {
+        var s = Fixtures.state()
+        #expect(!s.overlayOwnsKeys)
+        _ = s.handle(.character("/"))
+        #expect(s.overlayOwnsKeys)
+        for ch in "10.77.0.9<>" { _ = s.handle(.character(ch)) }
+        #expect(s.overlay == .search(draft: "10.77.0.9<>"))
+        _ = s.handle(.escape)
+        _ = s.handle(.character("i"))
+        #expect(s.overlayOwnsKeys)
+        for ch in "eth0.100" { _ = s.handle(.character(ch)) }
+        guard case .picker(let p) = s.overlay else { Issue.record("picker closed"); return }
+        #expect(p.filterText == "eth0.100")
+        _ = s.handle(.escape)
+        _ = s.handle(.character("?"))
+        #expect(s.overlayOwnsKeys)
+        _ = s.handle(.character(">"))  // closes the help, and nothing else
+        #expect(!s.overlayOwnsKeys)
+        _ = s.handle(.character("c"))
+        #expect(s.overlayOwnsKeys, "the clear question is up")
     }
 
     @Test func refreshIntervalStepsWithinBounds() {
@@ -282,15 +327,22 @@ struct KeyHandlingTests {
         #expect(t.handle(.character("-")) == .command(.setRefreshInterval(0.2)))
     }
 
-    @Test func helpClosesOnAnyKeyButQuitKeysQuit() {
+    @Test("the help closes on any key, q included (it says \"Press any key to close\")",
+          arguments: [Key.character("x"), .character("q"), .escape, .enter, .character(">"), .function(1)])
+    func helpClosesOnAnyKey(key: Key) {
         var s = Fixtures.state()
         _ = s.handle(.character("?"))
         #expect(s.overlay == .help)
-        #expect(s.handle(.character("x")) == .redraw)
+        #expect(s.handle(key) == .redraw)
         #expect(s.overlay == nil)
-        _ = s.handle(.function(1))
-        #expect(s.handle(.character("q")) == .quit)
+    }
+
+    @Test func quitKeysStillQuitFromTheHelp() {
+        var s = Fixtures.state()
+        _ = s.handle(.character("?"))
         #expect(s.handle(.function(10)) == .quit)
+        _ = s.handle(.character("?"))
+        #expect(s.handle(.control("c")) == .quit)
     }
 
     @Test func resizeChangesTheLayout() {

@@ -41,19 +41,45 @@ struct RenderingTests {
         #expect(Format.wrap("not attached: fentry: EPERM", width: 14) == ["not attached:", "fentry: EPERM"])
     }
 
-    @Test func histogramFoldsTheTailIntoOther() {
+    @Test func histogramFoldsSuccessesIntoOtherButNeverErrors() {
         let bars = Fixtures.fibLookup.histogram
         let all = HistogramRow.rows(bars, maxRows: 10)
         #expect(all.map(\.label) == ["RTN_LOCAL", "RTN_UNICAST", "RTN_BROADCAST", "RTN_UNREACHABLE", "RTN_MULTICAST", "EAGAIN", "ENETUNREACH"])
         let four = HistogramRow.rows(bars, maxRows: 4)
-        // The three busiest (successes before errors), then the rest summed.
-        #expect(four.map(\.label) == ["RTN_LOCAL", "RTN_UNICAST", "RTN_BROADCAST", "other (4 values)"])
-        #expect(four[3].count == 644 + 190 + 21 + 1)
-        #expect(four[3].foldsErrors)
+        // Both errors keep their rows; the busiest success, then the other successes summed.
+        #expect(four.map(\.label) == ["RTN_LOCAL", "other (4 values)", "EAGAIN", "ENETUNREACH"])
+        #expect(four[1].count == 9_877 + 1_201 + 190 + 21)
+        #expect(!four[1].isError)
         #expect(four.reduce(0) { $0 + $1.count } == bars.reduce(0) { $0 + $1.count })
+        // Too little room even for the errors: they still come back, one row each.
+        let two = HistogramRow.rows(bars, maxRows: 2)
+        #expect(two.filter(\.isError).map(\.label) == ["EAGAIN", "ENETUNREACH"])
+        #expect(HistogramRow.minimumRows(bars) == 3)
         let errorsKept = HistogramRow.rows(Fixtures.fibValidateSource.histogram, maxRows: 2)
         #expect(errorsKept.map(\.label) == ["0", "EXDEV"])
         #expect(errorsKept[1].isError)
+        // One success left over is shown as itself, not as "other (1 value)".
+        let oneLeft = HistogramRow.rows(bars.filter { $0.isError || $0.label == "RTN_LOCAL" }, maxRows: 2)
+        #expect(oneLeft.map(\.label) == ["RTN_LOCAL", "EAGAIN", "ENETUNREACH"])
+    }
+
+    @Test("at 80×24 every error value of every pane is on screen, and the footer keeps ? help and q quit")
+    func minimumSizeShowsEveryError() {
+        // Three errors in a pane, as the lab's ip_route_input_slow (0, EHOSTUNREACH, EXDEV) plus one.
+        var model = Fixtures.model()
+        model.panes[0].histogram += [HistogramBar(label: "EHOSTUNREACH", count: 230, isError: true),
+                                     HistogramBar(label: "EXDEV", count: 20, isError: true)]
+        let state = UIState(model: model, size: TerminalSize(rows: 24, cols: 80))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        for pane in model.panes {
+            for bar in pane.histogram where bar.isError {
+                #expect(grid.text.contains("! \(bar.label) "), "\(pane.function.name): \(bar.label) hidden\n\(grid.text)")
+            }
+        }
+        #expect(!grid.text.contains("! other"), "errors folded into other\n\(grid.text)")
+        let footer = grid.line(23)
+        #expect(footer.hasPrefix("? help "), "\(footer)")
+        #expect(footer.contains("q quit"), "\(footer)")
     }
 
     @Test("layout kind by size", arguments: [
@@ -143,5 +169,68 @@ struct RenderingTests {
         s = UIState(model: Fixtures.model(), size: TerminalSize(rows: 24, cols: 80), interfaceFilter: .names(["eth3"]))
         grid = Renderer.render(s, glyphs: .unicode)
         #expect(grid.line(1).contains("interfaces eth3"))
+    }
+}
+
+@Suite("ASCII terminals (LANG=C)")
+struct ASCIITerminalTests {
+    /// A replay's label carries `×`; without UTF-8 curses would drop it and shift the rest of the
+    /// header ("up 0:005"): the grid must hold only ASCII, the speed written with an x.
+    @Test func replayLabelAndDataBecomeASCII() {
+        var model = Fixtures.model()
+        model.header.source = "replay lab.ndjson ×8 — 0:12 / 1:00"
+        model.log.lines[model.log.lines.count - 1].interface = "wlan—ü"
+        let state = UIState(model: model, size: TerminalSize(rows: 48, cols: 160))
+        let grid = Renderer.render(state, glyphs: .ascii)
+        let allASCII = grid.text.unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(allASCII, "\(grid.text)")
+        #expect(grid.line(0).contains("replay lab.ndjson x8 - 0:12 / 1:00"), "\(grid.line(0))")
+        #expect(grid.line(0).contains("up 12:34"), "\(grid.line(0))")
+        // With UTF-8 nothing is replaced.
+        #expect(Renderer.render(state, glyphs: .unicode).line(0).contains("×8 — 0:12"))
+    }
+}
+
+@Suite("counts in words")
+struct PluralTests {
+    @Test func paneTitleAndSearchFooterPluralise() {
+        var model = Fixtures.model()
+        model.panes[0].totalCalls = 1
+        var s = UIState(model: model, size: TerminalSize(rows: 48, cols: 160))
+        var grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.text.contains(" 1 call  "), "\(grid.line(2))")
+        #expect(!grid.text.contains(" 1 calls "))
+        #expect(grid.text.contains("32,047 calls"))
+        // Typing: one matching line, then none.
+        _ = s.handle(.character("/"))
+        for ch in "756.868225" { _ = s.handle(.character(ch)) }
+        grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(47).contains("1 matching line  "), "\(grid.line(47))")
+        _ = s.handle(.character("9"))
+        grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(47).contains("no matching line  "), "\(grid.line(47))")
+        // Confirmed without a match: "no match", not "0 lines".
+        _ = s.handle(.enter)
+        grid = Renderer.render(s, glyphs: .unicode)
+        #expect(grid.line(47).contains("search 756.8682259 no match"), "\(grid.line(47))")
+        #expect(Format.plural(2_000, "line") == "2,000 lines")
+    }
+}
+
+@Suite("log notes")
+struct LogNoticeTests {
+    @Test("a note (demo loop, replay stopped) sits under the log's rule, above the heading; errors in the error colour")
+    func noticeAboveTheHeading() throws {
+        var model = Fixtures.model()
+        model.log.notice = "replay stopped: recording x.ndjson line 29: truncated line (q quits)"
+        model.log.noticeIsError = true
+        let state = UIState(model: model, size: TerminalSize(rows: 48, cols: 160))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        let rule = try #require((0..<48).first { grid.line($0).hasPrefix("─ Event log ") })
+        #expect(grid.line(rule + 1).hasPrefix(" — replay stopped: recording x.ndjson line 29: truncated line (q quits) —"), "\(grid.line(rule + 1))")
+        #expect(grid[rule + 1, 3].style.role == .error)
+        #expect(grid.line(rule + 2).hasPrefix(" TIME "), "\(grid.line(rule + 2))")
+        // The newest line is still at the bottom, above the footer.
+        #expect(grid.line(46).contains(model.log.lines.last!.time))
     }
 }

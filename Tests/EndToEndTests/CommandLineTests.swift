@@ -21,8 +21,8 @@ struct CommandLineTests {
 
     // MARK: Bad recordings
 
-    /// A malformed recording: arptop replays up to the bad line, then leaves the screen and
-    /// prints one line naming the file and the line.
+    /// A malformed recording: arptop replays up to the bad line, says so on the screen and keeps
+    /// it until `q`; then it prints one line naming the file and the line, and exits 1.
     struct Malformed: CustomStringConvertible, Sendable {
         var name: String
         var text: String
@@ -50,12 +50,13 @@ struct CommandLineTests {
         ]
     }
 
-    @Test("a malformed recording: exit 1, one line naming the line number", arguments: malformed)
+    @Test("a malformed recording: the screen says so and stays; after q, exit 1 and one line naming the line number", arguments: malformed)
     func malformedRecording(_ bad: Malformed) throws {
         #expect(bad.text != Self.lab.text)
         let scratch = try ScratchDirectory()
         let path = try scratch.write("bad.ndjson", bad.text)
-        let (r, tty) = try runOnPseudoTerminal(ArptopBinary.path, ["--replay", path, "--refresh", "0.2"], timeout: 60)
+        let (r, tty) = try runOnPseudoTerminal(ArptopBinary.path, ["--replay", path, "--refresh", "0.2"], timeout: 60,
+                                               input: "q", when: "replay stopped: ")
         Self.expectOneLineError(r, status: 1, containing: "recording \(path) line \(bad.line): \(bad.fragment)")
         // If it got as far as drawing, it left the alternate screen before printing.
         if let enter = tty.range(of: "\u{1b}[?1049h", options: .backwards) {
@@ -93,10 +94,57 @@ struct CommandLineTests {
         Self.expectOneLineError(r, status: 64, containing: "--refresh must be between 0.1 and 10")
     }
 
-    @Test("--replay of a missing file: usage error naming it")
-    func missingRecording() throws {
-        let r = try runDirect(ArptopBinary.path, ["--replay", "/nonexistent/capture.ndjson"])
-        Self.expectOneLineError(r, status: 64, containing: "/nonexistent/capture.ndjson")
+    @Test("--replay of a missing file: runtime error (exit 1) naming it and why", arguments: [[String](), ["--summary"]])
+    func missingRecording(extra: [String]) throws {
+        let r = try runDirect(ArptopBinary.path, ["--replay", "/nonexistent/capture.ndjson"] + extra)
+        Self.expectOneLineError(r, status: 1, containing: "recording /nonexistent/capture.ndjson: cannot open: No such file or directory")
+    }
+
+    @Test("--duration -5 (a separate negative value): it must be positive, not \"missing value\"",
+          arguments: [["--duration", "-5"], ["--summary", "--duration", "-5"], ["-d", "-1"], ["--refresh", "-0.5"]])
+    func negativeSeparateValue(args: [String]) throws {
+        let r = try runDirect(ArptopBinary.path, args)
+        let option = args.contains("--duration") ? "--duration must be a positive number" : "--refresh must be between 0.1 and 10"
+        Self.expectOneLineError(r, status: 64, containing: option)
+        #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
+    }
+
+    @Test("--record with a replay: allowed on screen, refused headless (use --json > FILE)")
+    func recordWithReplay() throws {
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("lab.ndjson", Self.lab.text)
+        let out = scratch.url.appendingPathComponent("again.ndjson").path
+        let headless = try runDirect(ArptopBinary.path, ["--replay", path, "--summary", "--record", out])
+        Self.expectOneLineError(headless, status: 64, containing: "--record does not apply to a headless --replay")
+        // On screen it passes validation (and here stops at the missing terminal, not at a usage error).
+        let live = try runDirect(ArptopBinary.path, ["--replay", path, "--record", out], stdoutTo: scratch.url.appendingPathComponent("x").path)
+        #expect(live.status == 1, "\(live.stderr)")
+        #expect(live.stderr.contains("stdout is not a terminal"), "\(live.stderr)")
+    }
+
+    @Test("-d is --refresh, as in top: -d 0.05 is refused as --refresh would be, -d 0.5 accepted")
+    func shortRefresh() throws {
+        let bad = try runDirect(ArptopBinary.path, ["-d", "0.05", "--replay", "/nonexistent.ndjson"])
+        Self.expectOneLineError(bad, status: 64, containing: "--refresh must be between 0.1 and 10 seconds, not 0.05")
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("lab.ndjson", Self.lab.text)
+        let good = try runDirect(ArptopBinary.path, ["-d", "0.5", "--replay", path, "--summary"])
+        #expect(good.status == 0, "\(good.stderr)")
+        let help = try runDirect(ArptopBinary.path, ["--help"])
+        #expect(help.stdout.contains("-d, --refresh <seconds>"), "\(help.stdout)")
+    }
+
+    @Test("without privileges: one line, no doubled \"arptop: arptop\"")
+    func notRoot() throws {
+        guard let setpriv = TestEnvironment.which("setpriv") else {
+            #expect(!TestEnvironment.isCI, "setpriv (util-linux) is missing, and CI=true")
+            return
+        }
+        // nobody, without capabilities: BPF cannot be loaded. (As nobody already: the same.)
+        let r = try runDirect(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+                                        ArptopBinary.path, "--summary", "--duration", "1"])
+        Self.expectOneLineError(r, status: 1, containing: "arptop: needs root, or CAP_BPF and CAP_PERFMON")
+        #expect(!r.stderr.contains("arptop: arptop"), "\(r.stderr)")
     }
 
     @Test("the live view with stdout redirected to a file: a clear one-line error, nothing written")

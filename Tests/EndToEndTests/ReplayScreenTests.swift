@@ -53,7 +53,7 @@ struct ReplayScreenTests {
         #expect(final.panes[.fibLookup]?.bars.keys.sorted() == ["RTN_LOCAL", "RTN_UNICAST"])
     }
 
-    @Test("space freezes the screen while the replay goes on; resuming shows everything, nothing lost")
+    @Test("space pauses the replay (screen and playback); resuming plays on to the end, nothing lost")
     func pauseAndResume() throws {
         guard try requireTmux() else { return }
         let recording = try Recording()
@@ -67,23 +67,17 @@ struct ReplayScreenTests {
         #expect(Self.lab.snapshotNumbers().contains(frozen), "the frozen numbers are no snapshot's\n\(paused)")
         #expect(frozen != Self.lab.finalNumbers(), "paused too late: the replay had already ended")
         #expect(paused.contains("space resume"), "the footer offers resume\n\(paused)")
+        // Playback is paused too: two seconds later nothing has arrived and the position is the same.
+        usleep(2_000_000)
+        let later = try tmux.capture()
+        #expect(later.eventsSincePause == 0, "playback ran on while paused\n\(later.lines[0])")
+        #expect(later.replayPosition?.at == paused.replayPosition?.at, "\(later.lines[0])")
+        #expect(later.numbers == frozen)
 
-        // The replay continues: the banner counts calls that arrived; the rest of the screen is frozen.
-        let later = try tmux.waitFor("events to arrive while paused") { ($0.eventsSincePause ?? 0) > 0 }
-        #expect(Array(later.lines.dropFirst()) == Array(paused.lines.dropFirst()), "the screen changed while paused\n\(later)")
-        // Until everything has arrived (the recording's final total less what was frozen).
-        let final = Self.lab.finalNumbers()
-        let all = try tmux.waitFor("the whole recording to arrive while paused", timeout: 60) {
-            $0.eventsSincePause == final.total - frozen.total
-        }
-        #expect(all.numbers == frozen, "the panes moved while paused\n\(all)")
-        #expect(all.headerEvents == frozen.total)
-
-        try tmux.keys("Space")
-        let resumed = try tmux.waitFor("the banner to go") { $0.eventsSincePause == nil && $0.headerEvents != nil }
-        Self.expectNumbers(resumed, final)
-        #expect(resumed.replayState?.atEnd == true, "\(resumed.lines[0])")
-        #expect(resumed.contains("space pause"))
+        try tmux.keys("Space", ">", ">", ">")
+        let end = try tmux.waitFor("the end of the replay", timeout: 60) { $0.replayState?.atEnd == true && $0.eventsSincePause == nil }
+        Self.expectNumbers(end, Self.lab.finalNumbers())
+        #expect(end.contains("space pause"))
     }
 
     @Test("interface picker: selecting vc only shows exactly vc's counts, retroactively")
@@ -144,6 +138,17 @@ struct ReplayScreenTests {
         #expect(logLines.count > 10, "\(end)")
         #expect(logLines.allSatisfy { $0.interface == "vc" }, "the log shows other interfaces\n\(end)")
         #expect(logLines.contains { $0.function == "fib_validate_source" && $0.returnName == "EXDEV" }, "\(end)")
+    }
+
+    @Test("-i naming an interface the recording lacks: the screen says so instead of staying empty")
+    func missingInterfaceIsSaid() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5", "-i", "eth3"])
+        let said = try tmux.waitFor("the missing-interface note") { $0.contains("no interface named 'eth3' in this recording so far (it has va, vb, vc)") }
+        #expect(said.headerEvents == 0, "\(said.lines[1])")
     }
 
     @Test("resizing: 100×30 redraws stacked, 70×20 says too small, 160×48 restores the wide layout")
@@ -207,16 +212,93 @@ struct ReplayScreenTests {
         #expect(!before.contains("arptop keys"))
         try tmux.keys("?")
         let help = try tmux.waitFor("the help box") { $0.contains(" arptop keys ") }
-        for key in ["space, p", "Tab, 1-4", "Enter", "Esc", "Up, Down", "PgUp, PgDn", "Home, End", "/", "c",
-                    "+, -", "?, F1", "Ctrl-L", "q, F10, Ctrl-C"] {
+        for key in ["space, p", "Tab, 1-4", "Enter", "Esc", "Up/Down, PgUp/PgDn", "Home, End", "/", "c",
+                    "+, -", "?, F1", "q, F10, Ctrl-C", ">, <, .", "[, ]"] {
             #expect(help.lines.contains { $0.contains("│ \(key) ") }, "help does not list \(key)\n\(help)")
         }
         #expect(help.contains("pause / resume"))
+        #expect(help.contains("raw return value"), "the help explains raw values\n\(help)")
         #expect(help.lines.last?.contains("any key close help") == true, "\(help.lines.last ?? "")")
         try tmux.keys("Escape")
         let closed = try tmux.waitFor("the help box to close") { !$0.contains("arptop keys") }
         #expect(closed.lines.last?.contains("? help") == true, "\(closed.lines.last ?? "")")
         #expect(closed.isWideLayout)
+    }
+
+    @Test("text entry owns every key: /10.77.0.9 is typed as is, the replay speed does not change")
+    func searchTypesReplayKeys() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
+        try tmux.keys("/")
+        try tmux.type("10.77.0.9<>")
+        let typed = try tmux.waitFor("the typed search") { $0.lines.last?.hasPrefix("/10.77.0.9<>") == true }
+        #expect(typed.replayState?.speed == "1", "\(typed.lines[0])")
+        try tmux.keys("Escape", "i")
+        try tmux.type("eth0.100")
+        let picker = try tmux.waitFor("the picker filter") { $0.contains("filter: eth0.100") }
+        #expect(picker.replayState?.speed == "1", "\(picker.lines[0])")
+    }
+
+    @Test("replay controls: position / total; > and < never underflow; pause stops playback; ] ends; [ restarts")
+    func replayControls() throws {
+        guard try requireTmux() else { return }
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.2"])
+        let total = Int(Double(LabRecording.tickNs) * Double(Self.lab.ticks) / 1e9)  // 10 s
+        let first = try tmux.waitFor("a position") { $0.replayPosition != nil && ($0.headerEvents ?? 0) > 0 }
+        #expect(first.replayPosition?.total == total, "\(first.lines[0])")
+        for _ in 0..<6 { try tmux.keys(">") }
+        for _ in 0..<6 { try tmux.keys("<") }
+        let back = try tmux.waitFor("×1 again") { $0.replayState?.speed == "1" }
+        let at = try #require(back.replayPosition, "\(back.lines[0])")
+        #expect(at.at <= total, "position past the end: \(back.lines[0])")
+        let up = try #require(back.lines[0].firstMatch(of: #/  up ([0-9]+):([0-9]{2})  /#), "no sane up: \(back.lines[0])")
+        #expect(Int(up.1)! * 60 + Int(up.2)! <= total, "\(back.lines[0])")
+        // Paused: the position stays, nothing arrives.
+        try tmux.keys("Space")
+        let paused = try tmux.waitFor("PAUSED") { $0.eventsSincePause != nil }
+        usleep(1_500_000)
+        let still = try tmux.capture()
+        #expect(still.replayPosition?.at == paused.replayPosition?.at, "playback ran on while paused\n\(still.lines[0])")
+        #expect(still.eventsSincePause == 0, "\(still.lines[0])")
+        try tmux.keys("Space", "]")
+        let end = try tmux.waitFor("the end") { $0.replayState?.atEnd == true }
+        Self.expectNumbers(end, Self.lab.finalNumbers())
+        #expect(end.replayPosition.map { $0.at == $0.total } == true, "\(end.lines[0])")
+        #expect(end.lines[0].contains("up 0:\(total < 10 ? "0" : "")\(total)"), "\(end.lines[0])")
+        try tmux.keys("[")
+        let again = try tmux.waitFor("the restart note") { $0.contains("replay restarted from the beginning") }
+        #expect(again.replayState?.atEnd == false, "\(again.lines[0])")
+        #expect((again.headerEvents ?? .max) < Self.lab.finalNumbers().total, "\(again.lines[1])")
+    }
+
+    @Test("the demo marks its loop: a note above the log, counts and log start over together")
+    func demoLoopIsMarked() throws {
+        guard try requireTmux() else { return }
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--demo", "--refresh", "0.2"])
+        let first = try tmux.waitFor("the demo's position") { $0.lines[0].contains(" / 0:56 ×1") && ($0.headerEvents ?? 0) > 0 }
+        #expect(!first.contains("demo restarts"), "\(first)")
+        // To the end: the next record read is the first of the next loop.
+        try tmux.keys("]")
+        let looped = try tmux.waitFor("the loop note") { $0.contains("demo restarts (loop 2): counts and log start over") }
+        // Counts and log restarted together: no more calls logged than counted since the restart.
+        let logged = try #require(looped.lines.first { $0.contains(" logged ") }?.firstMatch(of: #/([0-9,]+) logged/#).map { Screen.number($0.1) })
+        #expect(logged <= (looped.headerEvents ?? 0) || looped.headerEvents == 0, "\(looped)")
+        #expect(looped.lines[0].firstMatch(of: #/ 0:0[0-9] \/ 0:56 /#) != nil, "the position starts over\n\(looped.lines[0])")
+        // The counts restarted: fewer than the whole demo's (its last snapshot, read here).
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/arptop/demo/demo.ndjson").path
+        let reader = try RecordingReader(path: demo)
+        var whole: UInt64 = 0
+        while let r = try reader.next() { if case .snapshot(let snap) = r.record { whole = snap.rows.reduce(0) { $0 + $1.count } } }
+        #expect(whole > 0)
+        #expect((looped.headerEvents ?? .max) < whole, "the counts did not start over: \(looped.lines[1])")
     }
 
     @Test("q exits with status 0 and leaves the terminal as it was")

@@ -155,8 +155,9 @@ func runDirect(_ executable: String, _ arguments: [String], stdoutTo file: Strin
 /// Runs `executable` with stdin and stdout on a fresh pseudo-terminal (`cols`×`rows`, TERM=xterm-256color),
 /// stderr captured, as an operator's shell would, but without tmux. `stdoutTTY` holds what was written
 /// to the terminal.
+/// With `input`, types it once the terminal output contains `when` (or the program exits first).
 func runOnPseudoTerminal(_ executable: String, _ arguments: [String], cols: Int = 160, rows: Int = 48,
-                         timeout: Double = 60) throws -> (result: ProcessResult, stdoutTTY: String) {
+                         timeout: Double = 60, input: String? = nil, when trigger: String = "") throws -> (result: ProcessResult, stdoutTTY: String) {
     // Linux's /dev/ptmx: unlock the pair (TIOCSPTLCK) and ask for its number (TIOCGPTN); Glibc's
     // posix_openpt/ptsname are not visible to Swift without _XOPEN_SOURCE.
     let master = try Spawn.open("/dev/ptmx", O_RDWR | O_NOCTTY)
@@ -186,9 +187,14 @@ func runOnPseudoTerminal(_ executable: String, _ arguments: [String], cols: Int 
     DispatchQueue.global().async {
         var data = Data()
         var buf = [UInt8](repeating: 0, count: 65536)
+        var typed = input == nil
         while true {
             let n = read(master, &buf, buf.count)
             if n > 0 { data.append(contentsOf: buf[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
+            if !typed, let input, String(decoding: data, as: UTF8.self).contains(trigger) {
+                typed = true
+                _ = input.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress!, $0.count - 1) }
+            }
         }
         collected.set(out: data)
         done.signal()
@@ -373,8 +379,14 @@ struct Screen: CustomStringConvertible {
 
     /// The replay label's speed and end marker, e.g. ("1", true) for "replay x.ndjson ×1 (end)".
     var replayState: (speed: String, atEnd: Bool)? {
-        guard let first = lines.first, let m = first.firstMatch(of: #/replay \S+ ×(\S+)( \(end\))?/#) else { return nil }
+        guard let first = lines.first, let m = first.firstMatch(of: #/replay \S+ (?:[0-9:]+(?: / [0-9:]+)? )?×(\S+)( \(end\))?/#) else { return nil }
         return (String(m.1), m.2 != nil)
+    }
+
+    /// The replay position and the recording's length in seconds, e.g. (12, 60) for "0:12 / 1:00".
+    var replayPosition: (at: Int, total: Int)? {
+        guard let first = lines.first, let m = first.firstMatch(of: #/replay \S+ ([0-9]+):([0-9]{2}) / ([0-9]+):([0-9]{2}) ×/#) else { return nil }
+        return (Int(m.1)! * 60 + Int(m.2)!, Int(m.3)! * 60 + Int(m.4)!)
     }
 
     /// Where each pane's title rule is: (row, column of the rule's first cell).
