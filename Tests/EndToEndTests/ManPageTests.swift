@@ -3,22 +3,20 @@ import Testing
 
 /// Sources/arptop/man/arptop.8, written by hand for section 8: groff must not warn about it, it
 /// must have the sections an operator looks for, and it must document every option and key.
-@Suite("man page")
+@Suite("man page", .enabled(if: Prerequisite.runs(Prerequisite.man), "needs man and groff"))
 struct ManPageTests {
     static let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Sources/arptop/man/arptop.8").standardized.path
 
-    /// `man` with groff, or nil (then skipped, or a failure under CI=true).
-    static func man() -> String? {
-        if let man = TestEnvironment.which("man"), TestEnvironment.which("groff") != nil { return man }
-        #expect(!TestEnvironment.isCI, "man or groff is missing, and CI=true: the man page cannot be checked")
-        print("skipped: man page checks need man and groff")
-        return nil
+    /// `man` (with groff); throws when missing (only reachable under CI=true).
+    static func man() throws -> String {
+        try Prerequisite.require(Prerequisite.man)
+        return TestEnvironment.which("man")!
     }
 
     @Test("man --warnings renders it without a warning")
     func noWarnings() throws {
-        guard let man = Self.man() else { return }
+        let man = try Self.man()
         var env = Spawn.environment
         env["MANWIDTH"] = "80"
         let r = try Spawn.run([man, "--warnings", "-E", "UTF-8", "-l", Self.page], environment: env)

@@ -4,7 +4,7 @@ import Testing
 
 /// The real binary replaying the lab recording in a private tmux server, read off the screen
 /// as an operator would. Every expected number comes from `LabRecording`, not from arptop.
-@Suite("live screen in tmux (replay)")
+@Suite("live screen in tmux (replay)", .enabled(if: Prerequisite.runs(Prerequisite.tmux), "needs tmux"))
 struct ReplayScreenTests {
     static let lab = LabRecording()
 
@@ -28,7 +28,7 @@ struct ReplayScreenTests {
 
     @Test("replay reaches the end; panes and header show the last snapshot's exact counts")
     func replayToEnd() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -55,7 +55,7 @@ struct ReplayScreenTests {
 
     @Test("space pauses the replay (screen and playback); resuming plays on to the end, nothing lost")
     func pauseAndResume() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -82,7 +82,7 @@ struct ReplayScreenTests {
 
     @Test("interface picker: selecting vc only shows exactly vc's counts, retroactively")
     func pickerSelectsInterface() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -120,7 +120,7 @@ struct ReplayScreenTests {
 
     @Test("-i vc on the command line shows vc's counts from the first screen on")
     func interfaceOption() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -142,7 +142,7 @@ struct ReplayScreenTests {
 
     @Test("-i naming an interface the recording lacks: the screen says so instead of staying empty")
     func missingInterfaceIsSaid() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -153,7 +153,7 @@ struct ReplayScreenTests {
 
     @Test("resizing: 100×30 redraws stacked, 70×20 says too small, 160×48 restores the wide layout")
     func resize() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -184,7 +184,7 @@ struct ReplayScreenTests {
 
     @Test("resizing works when arptop inherits SIGWINCH blocked (as from a test runner's or supervisor's thread)")
     func resizeWithSIGWINCHBlocked() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         // perl-base is essential on Debian; it blocks the signal and execs arptop with that mask.
         guard let perl = TestEnvironment.which("perl") else {
             #expect(!TestEnvironment.isCI, "perl is missing, and CI=true")
@@ -204,7 +204,7 @@ struct ReplayScreenTests {
 
     @Test("? opens the key help; Esc closes it")
     func help() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -227,7 +227,7 @@ struct ReplayScreenTests {
 
     @Test("text entry owns every key: /10.77.0.9 is typed as is, the replay speed does not change")
     func searchTypesReplayKeys() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -244,7 +244,7 @@ struct ReplayScreenTests {
 
     @Test("replay controls: position / total; > and < never underflow; pause stops playback; ] ends; [ restarts")
     func replayControls() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -279,7 +279,7 @@ struct ReplayScreenTests {
 
     @Test("the demo marks its loop: a note above the log, counts and log start over together")
     func demoLoopIsMarked() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let tmux = try TmuxSession()
         defer { tmux.close() }
         try tmux.launchArptop(["--demo", "--refresh", "0.2"])
@@ -303,7 +303,7 @@ struct ReplayScreenTests {
 
     @Test("q exits with status 0 and leaves the terminal as it was")
     func quitRestoresTerminal() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let recording = try Recording()
         let tmux = try TmuxSession()
         defer { tmux.close() }
@@ -333,7 +333,7 @@ struct ReplayScreenTests {
 
     @Test("a real recording from a locked-down kernel: three panes say why they are unavailable; fib_lookup counts exact")
     func hostTracepointRecording() throws {
-        guard try requireTmux() else { return }
+        try Prerequisite.require(Prerequisite.tmux)
         let url = try #require(Bundle.module.resourceURL?.appendingPathComponent("Fixtures/host-tracepoint.ndjson"))
         // What the recording's own summary says.
         let reader = try RecordingReader(path: url.path)

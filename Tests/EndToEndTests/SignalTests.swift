@@ -4,21 +4,13 @@ import Testing
 
 /// `timeout -s INT N arptop --json > out` signals arptop and its process group: two SIGINTs at
 /// once. They are one request; the summary must be written.
-@Suite("stop signals from the real binary")
+@Suite("stop signals from the real binary",
+       .enabled(if: Prerequisite.runs(Prerequisite.kernel), "needs root and a probe that attaches on this kernel"))
 struct SignalTests {
     @Test("timeout -s INT: a duplicate SIGINT right after the first still ends with the summary record")
     func timeoutSendsTwoSignals() throws {
-        guard getuid() == 0 else {
-            // Loading BPF needs root; the coalescing rule itself is unit-tested (StopRequestsTests).
-            print("skipped: timeoutSendsTwoSignals needs root to load the probes")
-            return
-        }
-        // Only where something can attach here (a locked-down kernel may refuse everything).
-        let probe = try runDirect(ArptopBinary.path, ["--summary", "--duration", "0.2"])
-        guard probe.status == 0 else {
-            print("skipped: timeoutSendsTwoSignals: no probe attaches on this kernel (\(probe.stderr))")
-            return
-        }
+        // Loading BPF needs root; the coalescing rule itself is unit-tested (StopRequestsTests).
+        try Prerequisite.require(Prerequisite.kernel)
         let scratch = try ScratchDirectory()
         let out = scratch.url.appendingPathComponent("out.ndjson").path
         let null = try Spawn.open("/dev/null", O_RDONLY)

@@ -330,13 +330,33 @@ final class TmuxSession {
     }
 }
 
-/// The tmux tests need tmux: without it they are skipped, except under CI=true, where they fail.
-func requireTmux() throws -> Bool {
-    if TmuxSession.executable != nil { return true }
-    if TestEnvironment.isCI {
-        Issue.record("tmux is not installed, and CI=true: the end-to-end TUI tests cannot run")
+/// What an end-to-end test needs from this machine. A test that lacks it shows as skipped with
+/// the reason (`.enabled(if: Prerequisite.runs(...), ...)`), except under CI=true, where it runs
+/// and fails at `Prerequisite.require`: a missing prerequisite is never a silent pass.
+enum Prerequisite {
+    /// nil when tmux is installed; else why the TUI tests cannot run.
+    static let tmux: String? = TmuxSession.executable == nil ? "needs tmux" : nil
+    /// nil when man and groff are installed.
+    static let man: String? = TestEnvironment.which("man") != nil && TestEnvironment.which("groff") != nil
+        ? nil : "needs man and groff"
+    /// nil when this machine's kernel can be probed (root, something attaches).
+    static let kernel: String? = {
+        guard getuid() == 0 else { return "needs root to load the probes" }
+        guard let probe = try? runDirect(ArptopBinary.path, ["--summary", "--duration", "0.2"]) else {
+            return "cannot start arptop"
+        }
+        return probe.status == 0 ? nil : "no probe attaches on this kernel (\(probe.stderr))"
+    }()
+
+    /// Whether a test needing `missing` runs: when nothing is missing, and always under CI.
+    static func runs(_ missing: String?) -> Bool { missing == nil || TestEnvironment.isCI }
+
+    /// Fails the test (under CI, the only way to get here with something missing).
+    static func require(_ missing: String?, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if let missing {
+            throw E2EError("\(missing), and CI=true: this test cannot run here")
+        }
     }
-    return false
 }
 
 // MARK: - Reading the screen

@@ -4,18 +4,12 @@ import Testing
 
 /// A file arptop cannot write (a full disk) never ends a run: counting goes on, the failure is
 /// said once, the summary is still written, and the exit status says what is missing.
-@Suite("files that cannot be written")
+@Suite("files that cannot be written",
+       .enabled(if: Prerequisite.runs(Prerequisite.kernel), "needs root and a probe that attaches on this kernel"))
 struct WriteFailureTests {
-    /// Whether the real kernel can be probed here (root, something attachable); else why not.
-    static func kernelUnavailable() throws -> String? {
-        guard getuid() == 0 else { return "loading the probes needs root" }
-        let probe = try runDirect(ArptopBinary.path, ["--summary", "--duration", "0.2"])
-        return probe.status == 0 ? nil : "no probe attaches on this kernel (\(probe.stderr))"
-    }
-
     @Test("--summary --record /dev/full: the summary is written, ENOSPC said once, exit 1")
     func recordOnAFullDevice() throws {
-        if let why = try Self.kernelUnavailable() { print("skipped: recordOnAFullDevice: \(why)"); return }
+        try Prerequisite.require(Prerequisite.kernel)
         let r = try runDirect(ArptopBinary.path, ["--summary", "--duration", "1.5", "--refresh", "0.2", "--record", "/dev/full"])
         #expect(r.status == 1, "exit status (stderr: \(r.stderr))")
         #expect(r.stdout.contains("fib_lookup  "), "no summary:\n\(r.stdout)")
@@ -26,7 +20,7 @@ struct WriteFailureTests {
 
     @Test("--json --prometheus-textfile that cannot be renamed into place: summary record written, said once, exit 1")
     func prometheusCannotBeWritten() throws {
-        if let why = try Self.kernelUnavailable() { print("skipped: prometheusCannotBeWritten: \(why)"); return }
+        try Prerequisite.require(Prerequisite.kernel)
         let scratch = try ScratchDirectory()
         // A directory where the file should be: every rename fails (EISDIR), even for root.
         let prom = scratch.url.appendingPathComponent("arptop.prom")
