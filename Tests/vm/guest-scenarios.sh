@@ -108,15 +108,6 @@ ip netns exec t1 arping -c "$N" -w 30 -I vb 10.77.0.1 >"$OUT/filtered-va.arping"
 ip netns exec t2 arping -c "$N" -w 30 -I vd 10.88.0.1 >"$OUT/filtered-vc.arping" 2>&1
 stop_arptop filtered
 
-# --- scenario 6: with an `ip rule`, each lookup misses the local table first ------
-# Any custom rule makes fib_lookup walk the rules: local (255) misses with EAGAIN, main (254)
-# finds the route. A miss is counted per table and is no error.
-ip rule add from 10.99.0.0/24 table 100 pref 100
-start_arptop rules
-ip netns exec t1 arping -c "$N" -w "$((N + 2))" -I vb 10.77.0.99 >"$OUT/rules.arping" 2>&1
-stop_arptop rules
-ip rule del from 10.99.0.0/24 table 100 pref 100
-
 # --- scenario 7: task context and softirq at once, in two namespaces -----------
 # `ip route get ... iif vd` in t2 (task context, t2's netns) while ARP requests from t1 reach
 # va in softirqs (root netns): neither may borrow the other's stack or namespace.
@@ -182,6 +173,15 @@ capture help
 keys Escape; keys q
 for _ in $(seq 1 100); do [ -f "$OUT/tui.exit" ] && break; sleep 0.2; done
 $TMUX_SOCK kill-server
+
+# --- scenario 6: with an `ip rule`, each lookup misses the local table first ------
+# Any custom rule makes fib_lookup walk the rules: local (255) misses with EAGAIN, main (254)
+# finds the route. A miss is counted per table and is no error.
+ip rule add from 10.99.0.0/24 table 100 pref 100
+start_arptop rules
+ip netns exec t1 arping -c "$N" -w "$((N + 2))" -I vb 10.77.0.99 >"$OUT/rules.arping" 2>&1
+stop_arptop rules
+ip rule del from 10.99.0.0/24 table 100 pref 100
 
 # --- nothing left attached after exit --------------------------------------
 bpftool -j prog show >"$OUT/bpftool-prog-after.json" 2>/dev/null
