@@ -100,6 +100,9 @@ let package = Package(
             resources: [.copy("Golden")]
         ),
         .testTarget(name: "KernelTests", dependencies: ["ArptopCore"], path: "Tests/KernelTests"),
+        .testTarget(
+            name: "KernelProbesTests", dependencies: ["KernelProbes", "ArptopABI", "ArptopCore"],
+            path: "Tests/KernelProbesTests"),
         // Drives the real binary in tmux, like an operator would.
         .testTarget(
             name: "EndToEndTests",

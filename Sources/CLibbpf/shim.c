@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/bpf.h>
 #include <linux/btf.h>
 
@@ -212,6 +215,42 @@ int clibbpf_btf_has_struct_with_members(const struct btf *btf, const char *a, co
 			return 1;
 	}
 	return 0;
+}
+
+/* ---- privileges ---- */
+
+int clibbpf_set_capabilities(unsigned long long effective, unsigned long long permitted)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	data[0].effective = (__u32)effective;
+	data[1].effective = (__u32)(effective >> 32);
+	data[0].permitted = (__u32)permitted;
+	data[1].permitted = (__u32)(permitted >> 32);
+	/* inheritable stays empty */
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		return -errno;
+	return 0;
+}
+
+int clibbpf_restrict_process(unsigned long long keep)
+{
+	int cap;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -errno;
+	/* Ambient capabilities would survive an exec: none. */
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* The bounding set (needs CAP_SETPCAP, still held here); unknown numbers end the loop. */
+	for (cap = 0; cap < 64; cap++) {
+		if (keep & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno == EINVAL)
+			break;
+	}
+	return clibbpf_set_capabilities(keep, keep);
 }
 
 /* ---- errno names ---- */

@@ -64,13 +64,13 @@ public struct BTFNaming: ReturnValueNaming {
             }
         }
         returnEnums = enums
-        dropReasons = Self.stripped(btf.enumContaining("SKB_DROP_REASON_NOT_DROPPED_YET") ?? [:])
+        dropReasons = Self.stripped(btf.enumContaining("SKB_DROP_REASON_NOT_SPECIFIED") ?? [:])
         // The 6.13 change that made fib_validate_source return negated drop reasons made its
         // callers, the route input functions, return `enum skb_drop_reason`.
         validateSourceReturnsDropReasons = ["ip_route_input_slow", "ip_route_input_noref", "ip_route_input_rcu", "ip_mc_validate_source"]
             .contains { symbol in
                 guard let id = btf.functionID(symbol), let values = btf.returnEnum(ofFunction: id) else { return false }
-                return values.values.contains("SKB_DROP_REASON_NOT_DROPPED_YET")
+                return values.values.contains("SKB_DROP_REASON_NOT_SPECIFIED")
             }
         routeTypes = (btf.enumContaining("RTN_LOCAL") ?? [:]).filter { $0.value.hasPrefix("RTN_") && !$0.value.hasPrefix("__") }
         var names: [Int32: String] = [:]

@@ -24,6 +24,8 @@ struct HeadlessMode {
         let filter = InterfaceFilter(names: interfaces)
         let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
         defer { recorder?.close() }
+        // Attached: from here on, reading the maps needs at most CAP_BPF.
+        _ = try session.dropPrivileges(outputFolders: outputFolders(recordPath, prometheusTextfile))
         let attached = AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(), probes: session.statuses)
         recorder?.start(attached)
         let textfile = prometheusTextfile.map { PrometheusTextfile(path: $0, filter: filter, naming: session.naming) }

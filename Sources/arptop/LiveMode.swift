@@ -40,6 +40,8 @@ struct LiveMode {
 
         let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
         defer { recorder?.close() }
+        // Attached: from here on, reading the maps needs at most CAP_BPF.
+        _ = try session?.dropPrivileges(outputFolders: outputFolders(recordPath, prometheusTextfile))
         var textfile: PrometheusTextfile?
         var startupProblem: String?
         if let path = prometheusTextfile, let session {  // kernel source only (validated)

@@ -67,6 +67,16 @@ int clibbpf_prog_misses(int prog_fd, __u64 *misses);
 /* 1 when some struct of `btf` has members named `a` and `b` (anonymous ones too), else 0. */
 int clibbpf_btf_has_struct_with_members(const struct btf *btf, const char *a, const char *b);
 
+/*
+ * Set no_new_privs, clear the ambient set, drop every capability not in the
+ * bit mask `keep` from the bounding set, and make effective = permitted =
+ * `keep`, inheritable empty. Returns 0 or -errno.
+ */
+int clibbpf_restrict_process(unsigned long long keep);
+
+/* capset(2) for this thread: effective and permitted bit masks. Returns 0 or -errno. */
+int clibbpf_set_capabilities(unsigned long long effective, unsigned long long permitted);
+
 /* The errno's symbolic name ("EXDEV"), or NULL when unknown (glibc strerrorname_np, plus kernel-internal ENOTSUPP). */
 const char *clibbpf_errno_name(int err);
 
