@@ -274,6 +274,25 @@ struct VMKernelTests {
         #expect(counted == sent, "rare enough not to happen in 20000 requests: counted \(counted), missed \(missed)")
     }
 
+    @Test("once attached, arptop holds at most CAP_BPF and no_new_privs, and keeps counting", arguments: VMRun.kernels)
+    func privilegesDropped(kernel: String) throws {
+        // Read from /proc/PID/status of `arptop --json` while the pinned flood ran (scenario 8),
+        // and of the live TUI (scenario 5); both counted every request (tested above and below).
+        for file in ["pinned.status", "tui.status"] {
+            let status = try VMRun.text(file, kernel: kernel)
+            func field(_ name: String) -> String? {
+                status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+                    .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
+            }
+            let eff = try #require(field("CapEff").flatMap { UInt64($0, radix: 16) }, "\(file): \(status)")
+            let prm = try #require(field("CapPrm").flatMap { UInt64($0, radix: 16) }, "\(file): \(status)")
+            let capBPF: UInt64 = 1 << 39
+            #expect(eff & ~capBPF == 0, "\(file) on \(kernel): CapEff \(String(eff, radix: 16))")
+            #expect(prm & ~capBPF == 0, "\(file) on \(kernel): CapPrm \(String(prm, radix: 16))")
+            #expect(field("NoNewPrivs") == "1", "\(file) on \(kernel)")
+        }
+    }
+
     @Test("nothing of arptop stays attached after it exits", arguments: VMRun.kernels)
     func nothingLeftAttached(kernel: String) throws {
         let progs = try VMRun.text("bpftool-prog-after.json", kernel: kernel)
