@@ -129,6 +129,7 @@ stop_arptop mixed
 FLOOD=$(dirname "$ARPTOP")/arp-flood
 start_arptop pinned --refresh 0.1
 taskset -cp 0 "$ARPTOP_PID" >/dev/null
+cat /proc/"$ARPTOP_PID"/status >"$OUT/pinned.status"   # privileges once attached
 ip netns exec t1 taskset -c 0 "$FLOOD" -i vb -t 10.77.0.1 -c "${ARPTOP_VM_PINNED:-20000}" -q >"$OUT/pinned-flood.txt" 2>&1
 stop_arptop pinned
 
@@ -152,6 +153,7 @@ keys() { $TMUX_SOCK send-keys -t ui "$@"; sleep 1.5; }
 $TMUX_SOCK new-session -d -s ui -x 160 -y 48 \
 	"$ARPTOP --record $OUT/tui-recording.ndjson --refresh 0.5; echo \$? >$OUT/tui.exit; sleep 600"
 wait_screen "fentry"
+cat /proc/"$(pgrep -x arptop | head -1)"/status >"$OUT/tui.status"
 ip netns exec t1 arping -c "$N" -w 30 -I vb 10.77.0.1 >"$OUT/tui-local.arping" 2>&1
 ip netns exec t1 arping -c "$N" -w "$((N + 2))" -I vb 10.77.0.99 >"$OUT/tui-nonlocal.arping" 2>&1
 sysctl -qw net.ipv4.conf.all.rp_filter=1
