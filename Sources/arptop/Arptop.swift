@@ -52,7 +52,8 @@ struct Arptop: ParsableCommand {
 
     // MARK: scope
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Only this interface (repeatable). Counts, histograms and the log are all restricted.", valueName: "name"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Only this interface (repeatable). Counts, histograms and the log are all restricted.", valueName: "name"),
+            completion: .shellCommand("ls /sys/class/net"))
     var interface: [String] = []
 
     @Option(help: ArgumentHelp("Stop after this many seconds (0 < S <= 2592000). Default: run until Ctrl-C.", valueName: "seconds"))
@@ -69,13 +70,15 @@ struct Arptop: ParsableCommand {
 
     // MARK: recordings
 
-    @Option(help: ArgumentHelp("Also write the NDJSON stream (as --json) to FILE while running, flushed every refresh. Replay it with --replay.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the NDJSON stream (as --json) to FILE while running, flushed every refresh. Replay it with --replay.", valueName: "file"),
+            completion: .file())
     var record: String?
 
     @Option(help: ArgumentHelp("Rotate the --record file to FILE.1 when it would pass this size (bytes; suffixes k, M, G).", valueName: "size"))
     var recordMaxSize: String?
 
-    @Option(help: ArgumentHelp("Drive the live view from a recording made with --json or --record (no root, no BPF). Keys: > faster, < slower, . next snapshot, [ start, ] end. With --summary, --json or --prometheus-textfile: read it at full speed, no terminal.", valueName: "file"))
+    @Option(help: ArgumentHelp("Drive the live view from a recording made with --json or --record (no root, no BPF). Keys: > faster, < slower, . next snapshot, [ start, ] end. With --summary, --json or --prometheus-textfile: read it at full speed, no terminal.", valueName: "file"),
+            completion: .file())
     var replay: String?
 
     @Flag(help: "Show the live view replaying a recording made on Debian's 6.1 kernel (embedded; loops). Needs no root and no BPF: a first look.")

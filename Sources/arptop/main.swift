@@ -4,7 +4,10 @@ import KernelProbes
 
 // Entry point: parse, run, and turn every error into one clear line and an exit status.
 do {
-    var command = try Arptop.parseAsRoot(Arptop.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    // `arptop help` is what the shell completions (ArgumentParser's) offer: it is --help.
+    if arguments == ["help"] { arguments = ["--help"] }
+    var command = try Arptop.parseAsRoot(Arptop.joiningNegativeNumbers(arguments))
     try command.run()
     exit(0)
 } catch let error as ProbeError {

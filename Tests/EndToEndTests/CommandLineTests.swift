@@ -185,3 +185,29 @@ struct CommandLineTests {
         #expect(committed == Self.lab.text, "regenerate with ARPTOP_E2E_REGENERATE=1 swift test --filter committedFixtureIsCurrent")
     }
 }
+
+/// Shell completions: files where a file is asked for, interface names for -i, and no word
+/// the program would refuse.
+@Suite("shell completions")
+struct CompletionTests {
+    @Test("bash: --record/--replay complete files, --prometheus-textfile .prom files, -i the interfaces; `help` works")
+    func bash() throws {
+        let r = try runDirect(ArptopBinary.path, ["--generate-completion-script", "bash"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let script = r.stdout
+        func branch(_ option: String) -> String {
+            guard let at = script.range(of: "'\(option)')") else { return "" }
+            return String(script[at.upperBound...].prefix(200))
+        }
+        for option in ["--record", "--replay"] { #expect(branch(option).contains("-f"), "\(option): \(branch(option))") }
+        #expect(branch("--prometheus-textfile").contains("prom"), "\(branch("--prometheus-textfile"))")
+        #expect(branch("-i").contains("/sys/class/net") || branch("--interface").contains("/sys/class/net"),
+                "\(branch("--interface"))")
+        // The script offers `help`: it must be a word arptop accepts.
+        if script.contains("compgen -W 'help'") {
+            let help = try runDirect(ArptopBinary.path, ["help"])
+            #expect(help.status == 0, "arptop help: \(help.stderr)")
+            #expect(help.stdout.contains("USAGE"), "\(help.stdout.prefix(200))")
+        }
+    }
+}
