@@ -232,11 +232,13 @@ static __always_inline int irq_context(void)
 	__u32 zero = 0;
 	int ctx = irq_context_from_preempt_count();
 
-	if (ctx >= 0 || !track_softirq)
+	if (ctx >= 0)
 		return ctx;
-	st = bpf_map_lookup_elem(&cpu_state, &zero);
-	if (!st)
+	st = track_softirq ? bpf_map_lookup_elem(&cpu_state, &zero) : NULL;
+	if (!st) {
+		stat_inc(ARPTOP_STAT_CONTEXT_UNKNOWN);
 		return -1;
+	}
 	return st->softirq_depth > 0;
 }
 

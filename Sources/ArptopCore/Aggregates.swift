@@ -172,6 +172,7 @@ public struct Aggregator: Sendable {
         s.noEntry = s.noEntry.subtractingSaturated(base.noEntry)
         s.countFailed = s.countFailed.subtractingSaturated(base.countFailed)
         s.missed = s.missed.subtractingSaturated(base.missed)
+        s.contextUnknown = s.contextUnknown.subtractingSaturated(base.contextUnknown)
         return s
     }
 

@@ -132,6 +132,9 @@ public struct StreamStats: Codable, Sendable, Equatable {
     /// skips since 5.12, kprobe and tracepoint skips since 6.7. When false, `missed` and
     /// the counts of kprobe/tracepoint functions are lower bounds.
     public var missedExact: Bool = true
+    /// Program runs that could not tell softirq from task context (their calls were paired by
+    /// thread, the old way): 0 wherever the CPU's preempt_count or the softirq tracepoints work.
+    public var contextUnknown: UInt64 = 0
     public init() {}
 }
 

@@ -404,6 +404,7 @@ public struct SnapshotRecord: Sendable, Equatable {
                 ("count_failed", .int(stats.countFailed)),
                 ("missed", .int(stats.missed)),
                 ("missed_exact", .bool(stats.missedExact)),
+                ("context_unknown", .int(stats.contextUnknown)),
             ])),
         ])
     }
@@ -426,6 +427,7 @@ public struct SnapshotRecord: Sendable, Equatable {
         stats.countFailed = try s.optionalInteger("count_failed") ?? 0
         stats.missed = try s.optionalInteger("missed") ?? 0
         stats.missedExact = try s.optionalBool("missed_exact") ?? true
+        stats.contextUnknown = try s.optionalInteger("context_unknown") ?? 0
     }
 }
 

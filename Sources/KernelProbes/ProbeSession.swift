@@ -179,6 +179,7 @@ public final class ProbeSession {
         stats.noEntry = sums[Int(ARPTOP_STAT_NO_ENTRY.rawValue)]
         stats.countFailed = sums[Int(ARPTOP_STAT_COUNT_FAILED.rawValue)]
         (stats.missed, stats.missedExact) = missedRuns(loaded)
+        stats.contextUnknown = sums[Int(ARPTOP_STAT_CONTEXT_UNKNOWN.rawValue)]
 
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)

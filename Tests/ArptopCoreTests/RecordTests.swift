@@ -134,7 +134,7 @@ struct RecordTests {
             == #"{"type":"snapshot","time_ns":2000000000,"counts":["#
             + #"{"function":"arp_process","netns":4026531840,"interface":"va","ifindex":3,"return":0,"return_name":"0","count":5},"#
             + #"{"function":"fib_lookup","netns":4026531840,"interface":"va","ifindex":3,"return":0,"return_name":"0","route_type":"RTN_LOCAL","count":6}],"#
-            + #""stats":{"submitted":11,"dropped":0,"sampled":0,"no_entry":0,"count_failed":0,"missed":0,"missed_exact":true}}"#)
+            + #""stats":{"submitted":11,"dropped":0,"sampled":0,"no_entry":0,"count_failed":0,"missed":0,"missed_exact":true,"context_unknown":0}}"#)
     }
 
     @Test func snapshotFilterKeepsMatchingRows() {

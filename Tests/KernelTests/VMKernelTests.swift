@@ -272,6 +272,11 @@ struct VMKernelTests {
             #expect(counted == sent, "counted \(counted) of \(sent); this kernel does not report skipped kprobe runs")
         }
         #expect(counted == sent, "rare enough not to happen in 20000 requests: counted \(counted), missed \(missed)")
+        // Softirq or task context was told on every run (preempt_count, or the softirq
+        // tracepoints where it cannot be read): no call was paired by the interrupted thread.
+        let snapshots = try parseNDJSON(VMRun.text("pinned.ndjson", kernel: kernel)).filter { $0["type"] as? String == "snapshot" }
+        let last = try #require(snapshots.last?["stats"] as? JSONObject)
+        #expect((last["context_unknown"] as? NSNumber)?.intValue == 0, "\(last)")
     }
 
     @Test("once attached, arptop holds at most CAP_BPF and no_new_privs, and keeps counting", arguments: VMRun.kernels)

@@ -114,7 +114,8 @@ enum arptop_stat {
 	ARPTOP_STAT_EVENTS_SAMPLED = 2,   /* left out by the per-CPU log rate limit */
 	ARPTOP_STAT_NO_ENTRY = 3,         /* returns seen without a matching entry */
 	ARPTOP_STAT_COUNT_FAILED = 4,     /* counts map full: a call could not be counted */
-	ARPTOP_STAT_MAX = 5,
+	ARPTOP_STAT_CONTEXT_UNKNOWN = 5,  /* softirq or task context could not be told (keyed by thread) */
+	ARPTOP_STAT_MAX = 6,
 };
 
 /*
