@@ -30,17 +30,18 @@ func run(_ argv: [String], environment: [String: String]? = nil) throws -> (stat
     p.standardError = err
     try p.run()
     // Read both pipes concurrently so neither fills up.
-    var errData = Data()
+    final class Box: @unchecked Sendable { var data = Data() }  // written before leave(), read after wait()
+    let errBox = Box()
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
+        errBox.data = err.fileHandleForReading.readDataToEndOfFile()
         group.leave()
     }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
 }
 
 /// One NDJSON line as a dictionary.
