@@ -92,21 +92,23 @@ let package = Package(
             path: "Plugins/EmbedBPF"
         ),
 
-        .testTarget(name: "ArptopCoreTests", dependencies: ["ArptopCore"], path: "Tests/ArptopCoreTests"),
+        // What the test targets share: the CI check and spawning with a clean signal mask.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ArptopCoreTests", dependencies: ["ArptopCore", "TestSupport"], path: "Tests/ArptopCoreTests"),
         .testTarget(
             name: "ArptopUITests",
             dependencies: ["ArptopUI", "ArptopCore"],
             path: "Tests/ArptopUITests",
             resources: [.copy("Golden")]
         ),
-        .testTarget(name: "KernelTests", dependencies: ["ArptopCore"], path: "Tests/KernelTests"),
+        .testTarget(name: "KernelTests", dependencies: ["ArptopCore", "TestSupport"], path: "Tests/KernelTests"),
         .testTarget(
             name: "KernelProbesTests", dependencies: ["KernelProbes", "ArptopABI", "ArptopCore"],
             path: "Tests/KernelProbesTests"),
         // Drives the real binary in tmux, like an operator would.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ArptopCore"],
+            dependencies: ["ArptopCore", "TestSupport"],
             path: "Tests/EndToEndTests",
             resources: [.copy("Fixtures")]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ArptopCore
 
 @Suite("Prometheus text exposition")
@@ -168,7 +169,7 @@ struct PrometheusTextTests {
 }
 
 enum Promtool {
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    static var isCI: Bool { CIEnvironment.isCI }
 
     static var path: String? {
         let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/bin"]

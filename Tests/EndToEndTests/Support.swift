@@ -1,6 +1,7 @@
 import ArptopCore
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,7 @@ enum ArptopBinary {
 
 enum TestEnvironment {
     /// Under CI a missing tool is a failure, never a silent skip.
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    static var isCI: Bool { CIEnvironment.isCI }
 
     /// An executable named `name` on PATH (or in the usual places).
     static func which(_ name: String) -> String? {
@@ -61,35 +62,16 @@ struct ProcessResult {
     var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
 }
 
-/// Starts processes with posix_spawn: Foundation's Process would hand its child the signal mask
-/// of the (libdispatch) thread that starts it, which blocks nearly every signal, so a tmux server
-/// started that way never sees SIGCHLD or SIGTERM, and arptop under it never sees SIGWINCH. Here
-/// children get an empty mask and default handlers, and only the descriptors given to them.
+/// Children of the tests: started by TestSupport's `CleanSpawn` (empty signal mask, default
+/// handlers, only the descriptors given), waited for with a bound.
 enum Spawn {
     /// Starts `argv` with `environment`, its stdin, stdout and stderr on the given descriptors.
     static func start(_ argv: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        let args = argv.map { strdup($0) } + [nil]
-        let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (args + env).forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, &attr, args, env)
-        guard rc == 0 else { throw E2EError("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
-        return pid
+        do {
+            return try CleanSpawn.start(argv, environment: environment, stdin: stdin, stdout: stdout, stderr: stderr)
+        } catch let error as SpawnError {
+            throw E2EError(error.description)
+        }
     }
 
     /// Waits for `pid` at most `timeout` seconds (then kills it and throws); returns the exit

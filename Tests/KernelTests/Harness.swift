@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Finds the built `arptop` binary next to the test bundle (same build directory).
 enum ArptopBinary {
@@ -14,7 +15,7 @@ enum ArptopBinary {
 /// Whether tests that need something this machine may lack must run anyway:
 /// under CI a missing VM, kernel or root is a failure, never a silent skip.
 enum Environment {
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    static var isCI: Bool { CIEnvironment.isCI }
     static var isRoot: Bool { geteuid() == 0 }
 }
 

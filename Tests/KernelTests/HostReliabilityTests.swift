@@ -1,6 +1,7 @@
 import ArptopCore
 import Foundation
 import Testing
+import TestSupport
 
 // Reliability on this machine (no VM): bad input and hostile environments give one clear line
 // and a non-zero status; files arptop writes are 0644 and never follow a planted symlink.
@@ -60,24 +61,15 @@ struct Tmux {
     /// that way never sees SIGCHLD, nor arptop under it SIGWINCH or SIGTERM.
     func start(_ command: String) throws {
         let argv = ["tmux", "-L", socket, "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command]
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
-        var cargs = argv.map { strdup($0) } + [nil]
-        defer { cargs.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, "tmux", &actions, &attr, &cargs, environ)
-        guard rc == 0 else { throw HarnessError("cannot start tmux: \(String(cString: strerror(rc)))") }
+        let null = Glibc.open("/dev/null", O_RDWR | O_CLOEXEC)
+        guard null >= 0 else { throw HarnessError("cannot open /dev/null") }
+        defer { Glibc.close(null) }
+        let pid: pid_t
+        do {
+            pid = try CleanSpawn.start(argv, environment: nil, stdin: null, stdout: null, stderr: null)
+        } catch let error as SpawnError {
+            throw HarnessError(error.description)
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
