@@ -1,7 +1,8 @@
 import ArptopCore
 
 /// Where the screen's data comes from besides the counts and the log: who and what is
-/// being watched. The CLI fills it once (host, kernel, probe results) and updates `elapsed`.
+/// being watched. The CLI fills it once (host, kernel, probe results); the elapsed time is
+/// passed to each build of the model.
 public struct ScreenSource: Sendable {
     public var host: String
     public var kernelRelease: String

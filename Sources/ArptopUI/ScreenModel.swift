@@ -1,8 +1,8 @@
 import ArptopCore
 
-/// What the screen shows, as plain values: the renderer draws exactly this. An adapter
-/// (outside this module) builds it from ArptopCore's aggregates and event log; tests build
-/// it by hand. Counts here are already restricted to the active interface filter, except
+/// What the screen shows, as plain values: the renderer draws exactly this.
+/// `ScreenModel(aggregator:log:source:elapsedSeconds:)` (ModelAdapter.swift) builds it from
+/// ArptopCore's aggregates and event log; tests build it by hand. Counts here are already restricted to the active interface filter, except
 /// `interfaces`, which lists everything seen (the picker offers it).
 public struct ScreenModel: Sendable, Equatable {
     public var header: HeaderInfo
