@@ -129,8 +129,9 @@ struct {
  *   preempted nor migrated and run to completion before the interrupted task
  *   resumes, so the CPU is the right key, and the interrupted task's stack
  *   and netns are never mixed with the packet's.
- * Context comes from the CPU's preempt_count (see irq_context()); a kernel
- * whose preempt_count cannot be read falls back to per-thread keys.
+ * Context comes from the CPU's preempt_count (see irq_context()), else from
+ * the softirq tracepoints; a run that can tell neither falls back to
+ * per-thread keys (counted in ARPTOP_STAT_CONTEXT_UNKNOWN).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -254,63 +255,6 @@ static __always_inline __u32 task_netns(void)
 	return net_inum(BPF_CORE_READ(task, nsproxy, net_ns), false);
 }
 
-/* Where this context's calls in flight are kept. */
-struct stack_ref {
-	struct inflight_stack *s;
-	__u64 task_key;    /* key in task_stacks; 0 for the CPU's irq stack */
-};
-
-static __always_inline struct entry_rec *innermost(struct inflight_stack *s, __u64 now);
-
-/*
- * This context's stack. When this CPU's irq stack holds a live call, this
- * call runs inside that softirq (a softirq runs to completion on its CPU
- * before anything else there resumes): the CPU's stack, without reading
- * preempt_count. Else the context decides: interrupt context, the CPU's
- * stack; task context (or unknown), the thread's, created when `create`;
- * idle tasks (tid 0 on every CPU) by CPU.
- */
-static __always_inline bool stack_of_context(struct stack_ref *ref, bool create, __u64 now)
-{
-	__u32 zero = 0, tid;
-	__u64 key;
-
-	ref->task_key = 0;
-	ref->s = bpf_map_lookup_elem(&irq_stacks, &zero);
-	if (!ref->s)
-		return false;
-	if (innermost(ref->s, now) || irq_context() == 1)
-		return true;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	key = tid ? (__u64)tid : ((1ULL << 32) | bpf_get_smp_processor_id());
-	ref->task_key = key;
-	ref->s = bpf_map_lookup_elem(&task_stacks, &key);
-	if (!ref->s && create) {
-		bpf_map_update_elem(&task_stacks, &key, &empty_stack, BPF_NOEXIST);
-		ref->s = bpf_map_lookup_elem(&task_stacks, &key);
-	}
-	return ref->s != NULL;
-}
-
-/* netns, ifindex and name of a device, read in the kernel. */
-static __always_inline void record_dev(struct entry_rec *e, struct net_device *dev, bool direct)
-{
-	if (!dev)
-		return;
-	e->netns = net_inum(KREAD(direct, dev, nd_net.net), direct);
-	e->ifindex = KREAD(direct, dev, ifindex);
-	if (direct) {
-		/* Two 8-byte loads of char name[IFNAMSIZ]; the name is NUL-padded in the kernel. */
-		const __u64 *name = (const __u64 *)dev->name;
-		__u64 *dst = (__u64 *)e->ifname;
-
-		dst[0] = name[0];
-		dst[1] = name[1];
-	} else {
-		BPF_CORE_READ_STR_INTO(&e->ifname, dev, name);
-	}
-}
-
 /*
  * A stack slot index the verifier can bound: callers have checked
  * i < INFLIGHT_DEPTH, but clang drops a mask it can prove redundant and the
@@ -322,6 +266,13 @@ static __always_inline __u32 slot_index(__u32 i)
 	barrier_var(i);
 	return i & (INFLIGHT_DEPTH - 1);
 }
+
+/* Where this context's calls in flight are kept. */
+struct stack_ref {
+	struct inflight_stack *s;
+	struct entry_rec *top; /* innermost live record of s; NULL if none (see innermost()) */
+	__u64 task_key;    /* key in task_stacks; 0 for the CPU's irq stack */
+};
 
 /*
  * The innermost live record of a stack, NULL if none. Records older than
@@ -346,6 +297,59 @@ static __always_inline struct entry_rec *innermost(struct inflight_stack *s, __u
 }
 
 /*
+ * This context's stack. When this CPU's irq stack holds a live call, this
+ * call runs inside that softirq (a softirq runs to completion on its CPU
+ * before anything else there resumes): the CPU's stack, without reading
+ * preempt_count. Else the context decides: interrupt context, the CPU's
+ * stack; task context (or unknown), the thread's, created when `create`;
+ * idle tasks (tid 0 on every CPU) by CPU.
+ */
+static __always_inline bool stack_of_context(struct stack_ref *ref, bool create, __u64 now)
+{
+	__u32 zero = 0, tid;
+	__u64 key;
+
+	ref->task_key = 0;
+	ref->s = bpf_map_lookup_elem(&irq_stacks, &zero);
+	if (!ref->s)
+		return false;
+	ref->top = innermost(ref->s, now);
+	if (ref->top || irq_context() == 1)
+		return true;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	key = tid ? (__u64)tid : ((1ULL << 32) | bpf_get_smp_processor_id());
+	ref->task_key = key;
+	ref->s = bpf_map_lookup_elem(&task_stacks, &key);
+	if (!ref->s && create) {
+		bpf_map_update_elem(&task_stacks, &key, &empty_stack, BPF_NOEXIST);
+		ref->s = bpf_map_lookup_elem(&task_stacks, &key);
+	}
+	if (!ref->s)
+		return false;
+	ref->top = innermost(ref->s, now);
+	return true;
+}
+
+/* netns, ifindex and name of a device, read in the kernel. */
+static __always_inline void record_dev(struct entry_rec *e, struct net_device *dev, bool direct)
+{
+	if (!dev)
+		return;
+	e->netns = net_inum(KREAD(direct, dev, nd_net.net), direct);
+	e->ifindex = KREAD(direct, dev, ifindex);
+	if (direct) {
+		/* Two 8-byte loads of char name[IFNAMSIZ]; the name is NUL-padded in the kernel. */
+		const __u64 *name = (const __u64 *)dev->name;
+		__u64 *dst = (__u64 *)e->ifname;
+
+		dst[0] = name[0];
+		dst[1] = name[1];
+	} else {
+		BPF_CORE_READ_STR_INTO(&e->ifname, dev, name);
+	}
+}
+
+/*
  * Push a zeroed record for `function` on this context's stack. Returns the
  * slot (NULL when the map or stack is full) and, in *enclosing, the record
  * of the innermost probed call this one runs inside (NULL if none).
@@ -360,7 +364,7 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
 	*enclosing = NULL;
 	if (!stack_of_context(&ref, true, now))
 		return NULL;
-	*enclosing = innermost(ref.s, now);
+	*enclosing = ref.top;
 	d = ref.s->depth;
 	if (d >= INFLIGHT_DEPTH)
 		return NULL;
@@ -389,9 +393,7 @@ static __always_inline struct entry_rec *returning_entry(__u32 function, struct 
 	struct entry_rec *e;
 	__u32 d, i;
 
-	if (!stack_of_context(ref, false, now))
-		return NULL;
-	if (!innermost(ref->s, now))
+	if (!stack_of_context(ref, false, now) || !ref->top)
 		return NULL;
 	d = ref->s->depth;
 	for (i = 0; i < INFLIGHT_DEPTH; i++) {
@@ -413,7 +415,7 @@ static __always_inline struct entry_rec *enclosing_entry(__u64 now)
 
 	if (!stack_of_context(&ref, false, now))
 		return NULL;
-	return innermost(ref.s, now);
+	return ref.top;
 }
 
 /* Pop the innermost record (after its return was handled); a thread's emptied stack is deleted. */
