@@ -78,16 +78,17 @@ final class LoadedObject {
     }
 
     /// The softirq trackers that tell the programs when they run in a softirq, for kernels
-    /// whose preempt_count the programs cannot read (no per-CPU variables in BTF, e.g. 5.10)
-    /// and for the tracepoint path; the softirq exit goes first so the depth never sticks.
+    /// whose preempt_count the programs cannot read (its variables missing from
+    /// /proc/kallsyms, as without CONFIG_KALLSYMS_ALL) and for the tracepoint path; the
+    /// softirq exit goes first so the depth never sticks.
     static let softirqTrackers = [
         ProgramPlan(name: "softirq_exit_tp", role: .exit, hook: .tracepoint(category: "irq", name: "softirq_exit")),
         ProgramPlan(name: "softirq_entry_tp", role: .entry, hook: .tracepoint(category: "irq", name: "softirq_entry")),
     ]
 
     /// Whether the softirq trackers are needed: the programs read the CPU's preempt_count
-    /// through a per-CPU variable of the kernel's BTF (`__preempt_count`, or `pcpu_hot`
-    /// on 6.2-6.14); without either, or for the tracepoint path, the trackers tell them.
+    /// through kernel variables (`__preempt_count`, or `pcpu_hot` on 6.2-6.14, and
+    /// `__per_cpu_offset`); without them, or for the tracepoint path, the trackers tell them.
     static func needsSoftirqTrackers(winners: [(KernelFunction, Candidate)], preemptCountReadable: Bool) -> Bool {
         !preemptCountReadable || winners.contains { $0.1.mechanism == .tracepoint }
     }
@@ -120,15 +121,21 @@ final class LoadedObject {
             programs[String(cString: bpf_program__name(p))] = p
             prev = p
         }
-        var wanted: [String: (KernelFunction, Candidate)] = [:]
+        // Every program to load, once, with the function it serves (the softirq trackers, when
+        // needed, are put down to the first winner: a failure to attach them is reported there).
         let trackSoftirqs = Self.needsSoftirqTrackers(winners: winners, preemptCountReadable: preemptCountReadable)
-        for (function, candidate) in winners {
-            for plan in Self.programs(function, candidate) + (trackSoftirqs ? Self.softirqTrackers : []) {
-                guard programs[plan.name] != nil else {
-                    throw Failure.fatal(ProbeError("BPF program \(plan.name) missing from the embedded object: rebuild arptop"))
-                }
-                wanted[plan.name] = (function, candidate)
+        var plans = winners.flatMap { function, candidate in
+            Self.programs(function, candidate).map { (function: function, candidate: candidate, plan: $0) }
+        }
+        if trackSoftirqs, let (function, candidate) = winners.first {
+            plans += Self.softirqTrackers.map { (function: function, candidate: candidate, plan: $0) }
+        }
+        var wanted: [String: (KernelFunction, Candidate)] = [:]
+        for (function, candidate, plan) in plans {
+            guard programs[plan.name] != nil else {
+                throw Failure.fatal(ProbeError("BPF program \(plan.name) missing from the embedded object: rebuild arptop"))
             }
+            wanted[plan.name] = (function, candidate)
         }
         for (name, prog) in programs {
             bpf_program__set_autoload(prog, wanted[name] != nil)
@@ -177,31 +184,28 @@ final class LoadedObject {
 
         // Attach: return-side programs first, then entries.
         for role in [Role.exit, .entry] {
-            var attached = Set<String>()
-            for (function, candidate) in winners {
-                for plan in Self.programs(function, candidate) + (trackSoftirqs ? Self.softirqTrackers : []) where plan.role == role {
-                    guard let prog = programs[plan.name], attached.insert(plan.name).inserted else { continue }
-                    clibbpf_log_clear()
-                    let link: OpaquePointer?
-                    let call: String
-                    switch plan.hook {
-                    case .trampoline:
-                        link = bpf_program__attach_trace(prog)
-                        call = "bpf_program__attach_trace(\(plan.name))"
-                    case .kprobe(let symbol, let ret):
-                        link = bpf_program__attach_kprobe(prog, ret, symbol)
-                        call = "bpf_program__attach_kprobe(\(symbol)\(ret ? ", retprobe" : ""))"
-                    case .tracepoint(let category, let name):
-                        link = bpf_program__attach_tracepoint(prog, category, name)
-                        call = "bpf_program__attach_tracepoint(\(category):\(name))"
-                    }
-                    guard let link else {
-                        let err = errno
-                        throw Failure.function(function, "\(candidate.mechanism.rawValue): \(call): \(errnoName(err))")
-                    }
-                    if role == .entry { entryLinks.append(link) } else { exitLinks.append(link) }
-                    programFDs.append((bpf_program__fd(prog), candidate.mechanism))
+            for (function, candidate, plan) in plans where plan.role == role {
+                guard let prog = programs[plan.name] else { continue }
+                clibbpf_log_clear()
+                let link: OpaquePointer?
+                let call: String
+                switch plan.hook {
+                case .trampoline:
+                    link = bpf_program__attach_trace(prog)
+                    call = "bpf_program__attach_trace(\(plan.name))"
+                case .kprobe(let symbol, let ret):
+                    link = bpf_program__attach_kprobe(prog, ret, symbol)
+                    call = "bpf_program__attach_kprobe(\(symbol)\(ret ? ", retprobe" : ""))"
+                case .tracepoint(let category, let name):
+                    link = bpf_program__attach_tracepoint(prog, category, name)
+                    call = "bpf_program__attach_tracepoint(\(category):\(name))"
                 }
+                guard let link else {
+                    let err = errno
+                    throw Failure.function(function, "\(candidate.mechanism.rawValue): \(call): \(errnoName(err))")
+                }
+                if role == .entry { entryLinks.append(link) } else { exitLinks.append(link) }
+                programFDs.append((bpf_program__fd(prog), candidate.mechanism))
             }
         }
 
