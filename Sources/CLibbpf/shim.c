@@ -172,11 +172,6 @@ int clibbpf_btf_find_func(const struct btf *btf, const char *name)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
 }
 
-int clibbpf_btf_find_var(const struct btf *btf, const char *name)
-{
-	return btf__find_by_name_kind(btf, name, BTF_KIND_VAR);
-}
-
 int clibbpf_prog_misses(int prog_fd, __u64 *misses)
 {
 	struct bpf_prog_info info;

@@ -133,8 +133,22 @@ final class AttachPlanner {
 
     // MARK: kprobe
 
+    /// The kernel variables the programs find the CPU's preempt_count through (see
+    /// irq_context() in arptop.bpf.c).
+    static let preemptCountVariables: Set<String> = ["__per_cpu_offset", "__preempt_count", "pcpu_hot"]
+
+    /// One read of /proc/kallsyms for every name arptop looks up there: the functions' symbols
+    /// (kprobes) and the preempt_count variables.
     private lazy var kallsyms: Result<Set<String>, Rejection> = Self.readKallsyms(
-        names: Set(KernelFunction.allCases.flatMap(BTFNaming.symbols(of:))))
+        names: Set(KernelFunction.allCases.flatMap(BTFNaming.symbols(of:))).union(Self.preemptCountVariables))
+
+    /// Whether the programs can read the CPU's preempt_count: its variables are in
+    /// /proc/kallsyms (kernel variables are listed with CONFIG_KALLSYMS_ALL). Without them the
+    /// softirq tracepoints tell softirq from task context instead.
+    var preemptCountReadable: Bool {
+        guard case .success(let found) = kallsyms else { return false }
+        return found.contains("__per_cpu_offset") && (found.contains("__preempt_count") || found.contains("pcpu_hot"))
+    }
 
     private lazy var hasKprobes: Bool = {
         let fm = FileManager.default

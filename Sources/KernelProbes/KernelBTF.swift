@@ -34,11 +34,6 @@ final class KernelBTF {
         return id > 0 ? UInt32(id) : nil
     }
 
-    /// Whether the kernel's BTF describes a (per-CPU or global) variable called `name`.
-    func variableExists(_ name: String) -> Bool {
-        clibbpf_btf_find_var(handle, name) > 0
-    }
-
     /// Whether some struct (anonymous ones included) has members named `a` and `b`.
     func structExists(withMembers a: String, _ b: String) -> Bool {
         clibbpf_btf_has_struct_with_members(handle, a, b) == 1

@@ -57,12 +57,7 @@ public final class ProbeSession {
 
         let planner = AttachPlanner(options: options, btf: btf)
         var plans = KernelFunction.allCases.map { planner.initialPlan(for: $0) }
-        // The programs find this CPU's preempt_count (softirq or task context?) through kernel
-        // variables that /proc/kallsyms lists only with CONFIG_KALLSYMS_ALL; without them the
-        // softirq tracepoints tell instead.
-        let variables = (try? AttachPlanner.readKallsyms(names: ["__per_cpu_offset", "__preempt_count", "pcpu_hot"]).get()) ?? []
-        let preemptCountReadable = variables.contains("__per_cpu_offset")
-            && (variables.contains("__preempt_count") || variables.contains("pcpu_hot"))
+        let preemptCountReadable = planner.preemptCountReadable
         // Each failed attempt removes one candidate, so this ends within (functions x mechanisms) rounds.
         var attempts = 0
         while loaded == nil {

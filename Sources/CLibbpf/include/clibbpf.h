@@ -54,9 +54,6 @@ int clibbpf_set_rodata(struct bpf_object *obj, const char *var_name, const void 
 /* The type id of the BTF FUNC named `name`, or a negative errno (btf__find_by_name_kind). */
 int clibbpf_btf_find_func(const struct btf *btf, const char *name);
 
-/* The type id of the BTF VAR named `name` (a kernel variable), or a negative errno. */
-int clibbpf_btf_find_var(const struct btf *btf, const char *name);
-
 /*
  * The kernel's count of skipped runs of a loaded program (bpf_prog_info
  * recursion_misses). Returns 1 when the kernel reports it (5.12+), 0 when
