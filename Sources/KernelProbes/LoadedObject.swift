@@ -29,8 +29,9 @@ final class LoadedObject {
     /// rate limit (added to the `stats` map's ARPTOP_STAT_EVENTS_SAMPLED); its value size.
     private(set) var cpuStateFD: Int32 = -1
     private(set) var cpuStateValueSize = 0
-    /// The loaded programs' descriptors, with the mechanism each belongs to.
-    private(set) var programFDs: [(fd: Int32, mechanism: AttachMechanism)] = []
+    /// The loaded programs' descriptors, and whether each runs on a BPF trampoline (the
+    /// kernel counts skipped runs per kind of hook from different releases).
+    private(set) var programFDs: [(fd: Int32, onTrampoline: Bool)] = []
     let sink = EventSink()
 
     /// Why a load or attach attempt failed.
@@ -205,7 +206,11 @@ final class LoadedObject {
                     throw Failure.function(function, "\(candidate.mechanism.rawValue): \(call): \(errnoName(err))")
                 }
                 if role == .entry { entryLinks.append(link) } else { exitLinks.append(link) }
-                programFDs.append((bpf_program__fd(prog), candidate.mechanism))
+                if case .trampoline = plan.hook {
+                    programFDs.append((bpf_program__fd(prog), true))
+                } else {
+                    programFDs.append((bpf_program__fd(prog), false))
+                }
             }
         }
 

@@ -192,7 +192,7 @@ public final class ProbeSession {
             var misses: UInt64 = 0
             let rc = clibbpf_prog_misses(program.fd, &misses)
             if rc != 1 { exact = false }
-            if program.mechanism != .fentry && !kprobeMissesCounted { exact = false }
+            if !program.onTrampoline && !kprobeMissesCounted { exact = false }
             total &+= misses
         }
         return (total, exact)
