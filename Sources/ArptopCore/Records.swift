@@ -313,13 +313,12 @@ public struct CountRow: Sendable, Equatable {
         CountKey(function: function, interface: interface, ifname: ifname, ret: ret, routeType: routeType, tableID: tableID)
     }
 
-    /// The deterministic row order: function, netns, ifindex, return, route type, then name.
+    /// The deterministic row order: function, netns, ifindex, return, route type, name, then FIB table.
     static func inOrder(_ x: CountRow, _ y: CountRow) -> Bool {
-        (x.function, x.interface.netns, x.interface.ifindex, x.ret, x.routeType, x.ifname)
-            < (y.function, y.interface.netns, y.interface.ifindex, y.ret, y.routeType, y.ifname)
-            || ((x.function, x.interface.netns, x.interface.ifindex, x.ret, x.routeType, x.ifname)
-                == (y.function, y.interface.netns, y.interface.ifindex, y.ret, y.routeType, y.ifname)
-                && x.tableID < y.tableID)
+        // Tuples compare up to six elements: the table breaks the remaining ties.
+        let a = (x.function, x.interface.netns, x.interface.ifindex, x.ret, x.routeType, x.ifname)
+        let b = (y.function, y.interface.netns, y.interface.ifindex, y.ret, y.routeType, y.ifname)
+        return a < b || (a == b && x.tableID < y.tableID)
     }
 
     /// Row members after the optional `function`: netns, interface, ifindex, return, return_name, [route_type], count.
