@@ -10,12 +10,6 @@ public struct RetainedPrivileges: Sendable, Equatable {
     /// through its permission bits (root writing into `/var/lib/prometheus/node-exporter`, owned
     /// by prometheus).
     public var dacOverride: Bool
-
-    /// `CapEff`-style names of what is kept, e.g. "cap_bpf"; "none" when nothing.
-    public var description: String {
-        let names = (bpf ? ["cap_bpf"] : []) + (dacOverride ? ["cap_dac_override"] : [])
-        return names.isEmpty ? "none" : names.joined(separator: ",")
-    }
 }
 
 extension ProbeSession {
