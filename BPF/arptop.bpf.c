@@ -46,6 +46,14 @@ const volatile __u64 log_rate_per_cpu = 0;
 const volatile bool fib_target_is_fib_lookup = false;
 /* Set when softirq_entry_tp/softirq_exit_tp are attached (see in_softirq_context). */
 const volatile bool track_softirq = false;
+/*
+ * ip_route_input_slow's return for a reverse-path (rp_filter) reject on this
+ * kernel: -EXDEV up to 6.12, +SKB_DROP_REASON_IP_RPFILTER from 6.13 (its value
+ * read from BTF by the loader).
+ */
+const volatile __s32 route_input_rpfilter_ret = -18;
+/* Index of NEIGH_VAR_PROXY_DELAY in neigh_parms.data (11 before 5.19, 12 after); >= 14: unknown. */
+const volatile __u32 neigh_var_proxy_delay = 0xffffffff;
 
 #define NSEC_PER_SEC 1000000000ULL
 #define INFLIGHT_DEPTH 8
@@ -70,8 +78,18 @@ struct entry_rec {
 	__s32 oif;
 	__u16 arp_op;
 	__u8 sender_mac[6];
-	__u8 rp_filter;
-	__u8 pad[7];
+
+	/* arp_process records only: the packet's facts, filled by the calls nested in it */
+	struct arptop_arp_settings settings;
+	__u32 facts;           /* ARPTOP_FACT_* */
+	__s32 route_ret;
+	__s32 validate_ret;
+	__u32 forward_route_type;
+	__s32 reverse_ifindex;
+	char reverse_ifname[ARPTOP_IFNAMSIZ];
+	__s32 filter_ifindex;
+	__u32 outer_arp_slot;  /* the stack's arp_slot before this packet (nested arp_process) */
+	__u32 in_validate;     /* fib_lookup records: runs inside fib_validate_source */
 };
 
 /*
@@ -82,7 +100,7 @@ struct entry_rec {
  */
 struct inflight_stack {
 	__u32 depth;
-	__u32 pad;
+	__u32 arp_slot; /* 1 + slot of the innermost arp_process record; 0: none */
 	struct entry_rec e[INFLIGHT_DEPTH];
 };
 
@@ -286,14 +304,31 @@ static __always_inline struct entry_rec *innermost(struct inflight_stack *s, __u
 
 	if (d == 0 || d > INFLIGHT_DEPTH) {
 		s->depth = 0;
+		s->arp_slot = 0;
 		return NULL;
 	}
 	e = &s->e[slot_index(d - 1)];
 	if (now - e->ts > INFLIGHT_STALE_NS) {
 		s->depth = 0;
+		s->arp_slot = 0;
 		return NULL;
 	}
 	return e;
+}
+
+/*
+ * The record of the ARP packet whose handling this call runs inside (the
+ * innermost arp_process in flight on this stack), NULL if none.
+ */
+static __always_inline struct entry_rec *packet_of(const struct stack_ref *ref)
+{
+	struct entry_rec *p;
+	__u32 slot = ref->s->arp_slot;
+
+	if (slot == 0 || slot > ref->s->depth || slot > INFLIGHT_DEPTH)
+		return NULL;
+	p = &ref->s->e[slot_index(slot - 1)];
+	return p->function == ARPTOP_FN_ARP_PROCESS ? p : NULL;
 }
 
 /*
@@ -330,6 +365,21 @@ static __always_inline bool stack_of_context(struct stack_ref *ref, bool create,
 	return true;
 }
 
+/* A device's name into char[ARPTOP_IFNAMSIZ] `out`. */
+static __always_inline void copy_ifname(char *out, struct net_device *dev, bool direct)
+{
+	if (direct) {
+		/* Two 8-byte loads of char name[IFNAMSIZ]; the name is NUL-padded in the kernel. */
+		const __u64 *name = (const __u64 *)dev->name;
+		__u64 *dst = (__u64 *)out;
+
+		dst[0] = name[0];
+		dst[1] = name[1];
+	} else {
+		bpf_probe_read_kernel_str(out, ARPTOP_IFNAMSIZ, __builtin_preserve_access_index(&dev->name));
+	}
+}
+
 /* netns, ifindex and name of a device, read in the kernel. */
 static __always_inline void record_dev(struct entry_rec *e, struct net_device *dev, bool direct)
 {
@@ -337,16 +387,7 @@ static __always_inline void record_dev(struct entry_rec *e, struct net_device *d
 		return;
 	e->netns = net_inum(KREAD(direct, dev, nd_net.net), direct);
 	e->ifindex = KREAD(direct, dev, ifindex);
-	if (direct) {
-		/* Two 8-byte loads of char name[IFNAMSIZ]; the name is NUL-padded in the kernel. */
-		const __u64 *name = (const __u64 *)dev->name;
-		__u64 *dst = (__u64 *)e->ifname;
-
-		dst[0] = name[0];
-		dst[1] = name[1];
-	} else {
-		BPF_CORE_READ_STR_INTO(&e->ifname, dev, name);
-	}
+	copy_ifname(e->ifname, dev, direct);
 }
 
 /*
@@ -377,6 +418,10 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts = now;
 	e->function = function;
+	if (function == ARPTOP_FN_ARP_PROCESS) {
+		e->outer_arp_slot = ref.s->arp_slot;
+		ref.s->arp_slot = d + 1;
+	}
 	return e;
 }
 
@@ -408,14 +453,29 @@ static __always_inline struct entry_rec *returning_entry(__u32 function, struct 
 	return NULL;
 }
 
-/* The innermost record of this context, whatever its function (for attribution); NULL if none. */
-static __always_inline struct entry_rec *enclosing_entry(__u64 now)
+/*
+ * The innermost record of this context, whatever its function (for
+ * attribution), NULL if none; *packet: the ARP packet it runs inside, if any.
+ */
+static __always_inline struct entry_rec *enclosing_entry(__u64 now, struct entry_rec **packet)
 {
 	struct stack_ref ref;
 
+	*packet = NULL;
 	if (!stack_of_context(&ref, false, now))
 		return NULL;
+	if (ref.top)
+		*packet = packet_of(&ref);
 	return ref.top;
+}
+
+/* The ARP packet this call runs inside (for the verdict witnesses), NULL if none. */
+static __always_inline struct entry_rec *current_packet(void)
+{
+	struct entry_rec *packet;
+
+	enclosing_entry(bpf_ktime_get_ns(), &packet);
+	return packet;
 }
 
 /* Pop the innermost record (after its return was handled); a thread's emptied stack is deleted. */
@@ -491,6 +551,8 @@ struct outcome {
 	__u32 route_type;
 	__u32 flags;
 	__u32 table_id;
+	__u32 verdict; /* arp_process */
+	__s32 reason;
 };
 
 /*
@@ -509,6 +571,8 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 	key.ret = o->ret;
 	key.route_type = o->route_type;
 	key.table_id = o->table_id;
+	key.verdict = o->verdict;
+	key.reason = o->reason;
 	if (ifname_src)
 		__builtin_memcpy(key.ifname, ifname_src, ARPTOP_IFNAMSIZ);
 	count_call(&key);
@@ -531,6 +595,8 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 	ev->flags = o->flags;
 	ev->table_id = o->table_id;
 	__builtin_memcpy(ev->ifname, key.ifname, ARPTOP_IFNAMSIZ);
+	ev->verdict = o->verdict;
+	ev->reason = o->reason;
 	if (e) {
 		ev->duration_ns = now - e->ts; /* 0 for a record made at return */
 		ev->flags |= e->flags;
@@ -538,11 +604,20 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 		__builtin_memcpy(ev->sender_mac, e->sender_mac, 6);
 		ev->sender_ip = e->sender_ip;
 		ev->target_ip = e->target_ip;
-		ev->rp_filter = e->rp_filter;
 		ev->daddr = e->daddr;
 		ev->saddr = e->saddr;
 		ev->iif = e->iif;
 		ev->oif = e->oif;
+		if (o->function == ARPTOP_FN_ARP_PROCESS) {
+			ev->facts = e->facts;
+			ev->route_ret = e->route_ret;
+			ev->validate_ret = e->validate_ret;
+			ev->forward_route_type = e->forward_route_type;
+			ev->reverse_ifindex = e->reverse_ifindex;
+			__builtin_memcpy(ev->reverse_ifname, e->reverse_ifname, ARPTOP_IFNAMSIZ);
+			ev->filter_ifindex = e->filter_ifindex;
+			ev->settings = e->settings;
+		}
 	}
 	bpf_ringbuf_submit(ev, 0);
 	stat_inc(ARPTOP_STAT_EVENTS_SUBMITTED);
@@ -559,6 +634,24 @@ static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u6
 
 	stat_inc(ARPTOP_STAT_NO_ENTRY);
 	finish(&o, NULL, NULL, now);
+}
+
+/* The route input of packet `p` returned `ret` (its own lookup: daddr = target, saddr = sender). */
+static __always_inline void note_route_input(struct entry_rec *p, __s32 ret, __u32 daddr, __u32 saddr)
+{
+	if (!p || (p->facts & ARPTOP_FACT_ROUTE_INPUT) || daddr != p->target_ip || saddr != p->sender_ip)
+		return;
+	p->facts |= ARPTOP_FACT_ROUTE_INPUT;
+	p->route_ret = ret;
+}
+
+/* The reverse-path check of packet `p` returned `ret`. */
+static __always_inline void note_validate(struct entry_rec *p, __s32 ret)
+{
+	if (!p || (p->facts & ARPTOP_FACT_VALIDATE))
+		return;
+	p->facts |= ARPTOP_FACT_VALIDATE;
+	p->validate_ret = ret;
 }
 
 /* Return of a function whose count key is the entry's device. */
@@ -579,6 +672,10 @@ static __always_inline void simple_return(__u32 function, __s32 ret)
 	o.ret = ret;
 	o.table_id = e->table_id;
 	finish(&o, e, e->ifname, now);
+	if (function == ARPTOP_FN_IP_ROUTE_INPUT_SLOW)
+		note_route_input(packet_of(&ref), ret, e->daddr, e->saddr);
+	else if (function == ARPTOP_FN_FIB_VALIDATE_SOURCE)
+		note_validate(packet_of(&ref), ret);
 	pop_entry(&ref);
 }
 
@@ -590,6 +687,49 @@ struct arp_packet {
 	struct arptop_arp_eth_ipv4 body;
 };
 
+/* A setting of the device (IN_DEV_CONF_GET) and of `all` (IPV4_DEVCONF_ALL). */
+#define DEV_CONF(direct, in_dev, i) ((int)KREAD(direct, in_dev, cnf.data[(i) - 1]))
+#define ALL_CONF(direct, all, i) ((int)KREAD(direct, all, data[(i) - 1]))
+
+static __always_inline __u8 conf_max(int a, int b) { return (__u8)(a > b ? a : b); }
+static __always_inline __u8 conf_or(int a, int b) { return (a || b) ? 1 : 0; }
+
+/*
+ * The device's effective ARP settings, combined with `all` the way the
+ * kernel's IN_DEV_* macros combine them (include/linux/inetdevice.h).
+ */
+static __always_inline void read_settings(struct arptop_arp_settings *c, struct net_device *dev,
+					  struct in_device *in_dev, bool direct)
+{
+	struct ipv4_devconf *all = KREAD(direct, dev, nd_net.net, ipv4.devconf_all);
+	struct neigh_parms *parms;
+	__u32 pd = neigh_var_proxy_delay;
+
+	if (!all)
+		return;
+	c->arp_ignore = conf_max(DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_ARP_IGNORE),
+				 ALL_CONF(direct, all, ARPTOP_IPV4_DEVCONF_ARP_IGNORE));
+	c->arp_filter = conf_or(DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_ARPFILTER),
+				ALL_CONF(direct, all, ARPTOP_IPV4_DEVCONF_ARPFILTER));
+	c->arp_accept = conf_max(DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_ARP_ACCEPT),
+				 ALL_CONF(direct, all, ARPTOP_IPV4_DEVCONF_ARP_ACCEPT));
+	c->arp_announce = conf_max(DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_ARP_ANNOUNCE),
+				   ALL_CONF(direct, all, ARPTOP_IPV4_DEVCONF_ARP_ANNOUNCE));
+	c->rp_filter = conf_max(DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_RP_FILTER),
+				ALL_CONF(direct, all, ARPTOP_IPV4_DEVCONF_RP_FILTER));
+	c->proxy_arp = conf_or(DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_PROXY_ARP),
+			       ALL_CONF(direct, all, ARPTOP_IPV4_DEVCONF_PROXY_ARP));
+	c->forwarding = DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_FORWARDING) ? 1 : 0;
+	c->drop_gratuitous_arp = conf_or(DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_DROP_GRATUITOUS_ARP),
+					 ALL_CONF(direct, all, ARPTOP_IPV4_DEVCONF_DROP_GRATUITOUS_ARP));
+	c->route_localnet = conf_or(DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_ROUTE_LOCALNET),
+				    ALL_CONF(direct, all, ARPTOP_IPV4_DEVCONF_ROUTE_LOCALNET));
+	c->proxy_arp_pvlan = DEV_CONF(direct, in_dev, ARPTOP_IPV4_DEVCONF_PROXY_ARP_PVLAN) ? 1 : 0;
+	parms = KREAD(direct, in_dev, arp_parms);
+	if (parms && pd < 14)
+		c->proxy_delay = KREAD(direct, parms, data[pd & 15]) != 0;
+}
+
 static __always_inline void arp_process_enter(struct sk_buff *skb, bool direct)
 {
 	struct entry_rec *e, *enclosing;
@@ -597,7 +737,6 @@ static __always_inline void arp_process_enter(struct sk_buff *skb, bool direct)
 	struct in_device *in_dev;
 	struct arp_packet pkt;
 	unsigned char *nh;
-	int all_rp, dev_rp = 0;
 
 	e = push_entry(ARPTOP_FN_ARP_PROCESS, bpf_ktime_get_ns(), &enclosing);
 	if (!e)
@@ -605,17 +744,16 @@ static __always_inline void arp_process_enter(struct sk_buff *skb, bool direct)
 	dev = KREAD(direct, skb, dev);
 	record_dev(e, dev, direct);
 
-	/* The original Red Hat module's view: address present, effective rp_filter. */
 	in_dev = KREAD(direct, dev, ip_ptr);
 	if (!in_dev) {
 		e->flags |= ARPTOP_EVF_NO_INDEV;
 	} else {
-		if (!KREAD(direct, in_dev, ifa_list))
+		if (!KREAD(direct, in_dev, ifa_list)) {
 			e->flags |= ARPTOP_EVF_NO_ADDR;
-		dev_rp = KREAD(direct, in_dev, cnf.data[ARPTOP_IPV4_DEVCONF_RP_FILTER - 1]);
+			e->settings.no_address = 1;
+		}
+		read_settings(&e->settings, dev, in_dev, direct);
 	}
-	all_rp = KREAD(direct, dev, nd_net.net, ipv4.devconf_all, data[ARPTOP_IPV4_DEVCONF_RP_FILTER - 1]);
-	e->rp_filter = (__u8)(all_rp > dev_rp ? all_rp : dev_rp);
 
 	/*
 	 * arp_hdr(skb): the skb is consumed by the time arp_process returns. The
@@ -626,12 +764,128 @@ static __always_inline void arp_process_enter(struct sk_buff *skb, bool direct)
 	if (bpf_probe_read_kernel(&pkt, sizeof(pkt), nh))
 		return;
 	if ((pkt.h.ar_hrd != bpf_htons(ARPTOP_ARPHRD_ETHER) && pkt.h.ar_hrd != bpf_htons(6 /* ARPHRD_IEEE802 */)) ||
-	    pkt.h.ar_pro != bpf_htons(ARPTOP_ETH_P_IP) || pkt.h.ar_hln != 6 || pkt.h.ar_pln != 4)
+	    pkt.h.ar_pro != bpf_htons(ARPTOP_ETH_P_IP) || pkt.h.ar_hln != 6 || pkt.h.ar_pln != 4) {
+		e->facts |= ARPTOP_FACT_MALFORMED;
 		return;
+	}
 	e->arp_op = bpf_ntohs(pkt.h.ar_op);
 	__builtin_memcpy(e->sender_mac, pkt.body.ar_sha, 6);
 	__builtin_memcpy(&e->sender_ip, pkt.body.ar_sip, 4);
 	__builtin_memcpy(&e->target_ip, pkt.body.ar_tip, 4);
+}
+
+static __always_inline bool ipv4_multicast(__u32 be) { return (be & 0xf0) == 0xe0; }
+static __always_inline bool ipv4_loopback(__u32 be) { return (be & 0xff) == 0x7f; }
+
+/*
+ * What the kernel did with the packet, from arp_process's return value and
+ * the facts its nested calls left in `p`, following arp_process's own order
+ * (net/ipv4/arp.c). Never a guess: a fact that should be there and is not
+ * gives ARPTOP_VERDICT_UNKNOWN.
+ */
+static __always_inline void decide_verdict(const struct entry_rec *p, __s32 ret, struct outcome *o)
+{
+	__u32 f = p->facts;
+	const struct arptop_arp_settings *c = &p->settings;
+
+	o->reason = 0;
+	if (ret == 1 /* NET_RX_DROP */) {
+		o->verdict = ARPTOP_VERDICT_DROPPED;
+		if (p->flags & ARPTOP_EVF_NO_INDEV)
+			o->reason = ARPTOP_DROP_NO_INDEV;
+		else if (f & ARPTOP_FACT_MALFORMED)
+			o->reason = ARPTOP_DROP_MALFORMED;
+		else if (p->arp_op != ARPTOP_ARPOP_REQUEST && p->arp_op != ARPTOP_ARPOP_REPLY)
+			o->reason = ARPTOP_DROP_BAD_OP;
+		else if (ipv4_multicast(p->target_ip))
+			o->reason = ARPTOP_DROP_MULTICAST;
+		else if (ipv4_loopback(p->target_ip) && !c->route_localnet)
+			o->reason = ARPTOP_DROP_LOOPBACK;
+		else if (p->sender_ip == p->target_ip && c->drop_gratuitous_arp)
+			o->reason = ARPTOP_DROP_GRATUITOUS;
+		else
+			o->reason = ARPTOP_DROP_OTHER;
+		return;
+	}
+	if (ret != 0 || (f & ARPTOP_FACT_MALFORMED)) {
+		o->verdict = ARPTOP_VERDICT_UNKNOWN;
+		return;
+	}
+	if (p->sender_ip == 0) {
+		o->verdict = (f & ARPTOP_FACT_XMIT) ? ARPTOP_VERDICT_DAD_REPLIED : ARPTOP_VERDICT_DAD_IGNORED;
+		return;
+	}
+	if (p->arp_op == ARPTOP_ARPOP_REQUEST && p->sender_ip != p->target_ip) {
+		if (f & ARPTOP_FACT_XMIT) {
+			o->verdict = (f & ARPTOP_FACT_FORWARD_ROUTE) && p->forward_route_type == ARPTOP_RTN_LOCAL
+				? ARPTOP_VERDICT_REPLIED : ARPTOP_VERDICT_PROXY_REPLIED;
+			return;
+		}
+		if (f & ARPTOP_FACT_ENQUEUED) {
+			o->verdict = ARPTOP_VERDICT_PROXY_QUEUED;
+			return;
+		}
+		if (!(f & ARPTOP_FACT_ROUTE_INPUT)) {
+			o->verdict = ARPTOP_VERDICT_UNKNOWN;
+			return;
+		}
+		if (p->route_ret != 0) {
+			o->verdict = p->route_ret == route_input_rpfilter_ret ? ARPTOP_VERDICT_RP_FILTER
+									    : ARPTOP_VERDICT_ROUTE_ERROR;
+			o->reason = p->route_ret;
+			return;
+		}
+		if (!(f & ARPTOP_FACT_FORWARD_ROUTE)) {
+			o->verdict = ARPTOP_VERDICT_UNKNOWN;
+			return;
+		}
+		if (p->forward_route_type != ARPTOP_RTN_LOCAL) {
+			o->verdict = ARPTOP_VERDICT_NOT_LOCAL;
+			return;
+		}
+		if (c->arp_ignore == 8 || ((f & ARPTOP_FACT_CONFIRM) && !(f & ARPTOP_FACT_CONFIRMED))) {
+			o->verdict = ARPTOP_VERDICT_IGNORED_ARP_IGNORE;
+			return;
+		}
+		if (c->arp_filter) {
+			if (!(f & ARPTOP_FACT_FILTER_ROUTE))
+				o->verdict = ARPTOP_VERDICT_UNKNOWN;
+			else if (p->filter_ifindex != p->ifindex)
+				o->verdict = ARPTOP_VERDICT_IGNORED_ARP_FILTER;
+			else
+				o->verdict = ARPTOP_VERDICT_NO_NEIGHBOUR;
+			return;
+		}
+		o->verdict = ARPTOP_VERDICT_NO_NEIGHBOUR;
+		return;
+	}
+	/* A reply, or a gratuitous ARP (sender == target): did it update the table? */
+	if (p->sender_ip == p->target_ip)
+		o->verdict = (f & ARPTOP_FACT_NEIGH_UPDATE) ? ARPTOP_VERDICT_GARP_ACCEPTED : ARPTOP_VERDICT_GARP_IGNORED;
+	else
+		o->verdict = (f & ARPTOP_FACT_NEIGH_UPDATE) ? ARPTOP_VERDICT_REPLY_ACCEPTED : ARPTOP_VERDICT_REPLY_IGNORED;
+}
+
+/* Return of arp_process: count the call with the packet's verdict and log it. */
+static __always_inline void arp_process_return(__s32 ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct stack_ref ref;
+	struct entry_rec *e = returning_entry(ARPTOP_FN_ARP_PROCESS, &ref, now);
+	struct outcome o = {};
+
+	if (!e) {
+		finish_without_entry(ARPTOP_FN_ARP_PROCESS, ret, now);
+		return;
+	}
+	o.function = ARPTOP_FN_ARP_PROCESS;
+	o.netns = e->netns;
+	o.ifindex = e->ifindex;
+	o.ret = ret;
+	decide_verdict(e, ret, &o);
+	finish(&o, e, e->ifname, now);
+	ref.s->arp_slot = e->outer_arp_slot;
+	pop_entry(&ref);
 }
 
 SEC("fentry/arp_process")
@@ -644,7 +898,7 @@ int BPF_PROG(arp_process_fentry, struct net *net, struct sock *sk, struct sk_buf
 SEC("fexit/arp_process")
 int BPF_PROG(arp_process_fexit, struct net *net, struct sock *sk, struct sk_buff *skb, long ret)
 {
-	simple_return(ARPTOP_FN_ARP_PROCESS, (__s32)ret);
+	arp_process_return((__s32)ret);
 	return 0;
 }
 
@@ -658,7 +912,7 @@ int BPF_KPROBE(arp_process_kprobe, struct net *net, struct sock *sk, struct sk_b
 SEC("kretprobe/arp_process")
 int BPF_KRETPROBE(arp_process_kretprobe, long ret)
 {
-	simple_return(ARPTOP_FN_ARP_PROCESS, (__s32)ret);
+	arp_process_return((__s32)ret);
 	return 0;
 }
 
@@ -701,6 +955,7 @@ int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be3
 	o.ifindex = rec.ifindex;
 	o.ret = (__s32)ret;
 	finish(&o, &rec, rec.ifname, now);
+	note_route_input(current_packet(), (__s32)ret, daddr, saddr);
 	return 0;
 }
 
@@ -841,6 +1096,49 @@ static __always_inline void fib_lookup_result(struct outcome *o, struct fib_resu
 		o->table_id = KREAD(direct, res, table, tb_id);
 }
 
+/*
+ * A lookup made while ARP packet `p` is handled: the reverse-path lookup of
+ * its fib_validate_source (where the route back to the sender leaves), the
+ * forward lookup of its route input (daddr = target, saddr = sender: the
+ * route type), or arp_filter's route to the sender (daddr = sender, saddr =
+ * target, after the route input: where the reply would leave). Others (e.g.
+ * the address-type lookups of gratuitous ARP) are left alone.
+ */
+static __always_inline void note_lookup(struct entry_rec *p, bool in_validate, __u32 daddr, __u32 saddr,
+					__s32 ret, struct fib_result *res, bool direct)
+{
+	struct net_device *dev = NULL;
+
+	if (!p)
+		return;
+	if (ret == 0 && res) {
+		struct fib_nh_common *nhc = KREAD(direct, res, nhc);
+
+		if (nhc)
+			dev = KREAD(direct, nhc, nhc_dev);
+	}
+	if (in_validate) {
+		if (!dev || (p->facts & ARPTOP_FACT_REVERSE_ROUTE))
+			return;
+		p->facts |= ARPTOP_FACT_REVERSE_ROUTE;
+		p->reverse_ifindex = KREAD(direct, dev, ifindex);
+		copy_ifname(p->reverse_ifname, dev, direct);
+		return;
+	}
+	if (!(p->facts & ARPTOP_FACT_ROUTE_INPUT)) {
+		if (ret == 0 && res && daddr == p->target_ip && saddr == p->sender_ip) {
+			p->facts |= ARPTOP_FACT_FORWARD_ROUTE;
+			p->forward_route_type = KREAD(direct, res, type);
+		}
+		return;
+	}
+	if (daddr == p->sender_ip && saddr == p->target_ip && ret != -11 /* -EAGAIN: next table */ &&
+	    !(p->facts & ARPTOP_FACT_FILTER_ROUTE)) {
+		p->facts |= ARPTOP_FACT_FILTER_ROUTE;
+		p->filter_ifindex = dev ? KREAD(direct, dev, ifindex) : 0;
+	}
+}
+
 static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, struct fib_result *res)
 {
 	struct entry_rec *e, *enclosing;
@@ -849,6 +1147,7 @@ static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, st
 	if (!e)
 		return;
 	e->res = (__u64)res;
+	e->in_validate = enclosing && enclosing->function == ARPTOP_FN_FIB_VALIDATE_SOURCE;
 	fib_lookup_flow(e, enclosing, first, flp, false);
 }
 
@@ -873,6 +1172,7 @@ static __always_inline void fib_lookup_return(__s32 ret)
 	if (ret == 0 && res)
 		fib_lookup_result(&o, res, false);
 	finish(&o, e, e->ifname, now);
+	note_lookup(packet_of(&ref), e->in_validate, e->daddr, e->saddr, ret, res, false);
 	pop_entry(&ref);
 }
 
@@ -881,11 +1181,12 @@ SEC("fexit/fib_table_lookup")
 int BPF_PROG(fib_lookup_fexit, void *first, struct flowi4 *flp, struct fib_result *res, int flags, long ret)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct entry_rec rec = {};
+	struct entry_rec rec = {}, *enclosing, *packet;
 	struct outcome o = {};
 
 	rec.ts = now;
-	fib_lookup_flow(&rec, enclosing_entry(now), first, flp, true);
+	enclosing = enclosing_entry(now, &packet);
+	fib_lookup_flow(&rec, enclosing, first, flp, true);
 	o.function = ARPTOP_FN_FIB_LOOKUP;
 	o.netns = rec.netns;
 	o.ifindex = rec.ifindex;
@@ -894,6 +1195,8 @@ int BPF_PROG(fib_lookup_fexit, void *first, struct flowi4 *flp, struct fib_resul
 	if (ret == 0 && res)
 		fib_lookup_result(&o, res, true);
 	finish(&o, &rec, rec.ifname, now);
+	note_lookup(packet, enclosing && enclosing->function == ARPTOP_FN_FIB_VALIDATE_SOURCE,
+		    rec.daddr, rec.saddr, (__s32)ret, res, true);
 	return 0;
 }
 
@@ -921,7 +1224,7 @@ SEC("tracepoint/fib/fib_table_lookup")
 int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct entry_rec *enclosing = enclosing_entry(now);
+	struct entry_rec *packet, *enclosing = enclosing_entry(now, &packet);
 	struct outcome o = {};
 	struct entry_rec rec = {};
 
@@ -968,5 +1271,74 @@ int softirq_exit_tp(void *ctx)
 
 	if (st && st->softirq_depth > 0)
 		st->softirq_depth--;
+	return 0;
+}
+
+/*
+ * ---- Verdict witnesses ----
+ * Calls arp_process makes after the probed ones, which tell what became of
+ * the packet; each marks the packet in flight on this context (nothing when
+ * none is: the same functions run outside ARP handling). Attached with
+ * arp_process, by the same mechanism.
+ */
+static __always_inline void witness(__u32 fact)
+{
+	struct entry_rec *p = current_packet();
+
+	if (p)
+		p->facts |= fact;
+}
+
+/* arp_xmit(skb): arp_process hands it the reply it built (arp_send_dst). */
+SEC("fentry/arp_xmit")
+int BPF_PROG(arp_xmit_fentry)
+{
+	witness(ARPTOP_FACT_XMIT);
+	return 0;
+}
+
+SEC("kprobe/arp_xmit")
+int BPF_KPROBE(arp_xmit_kprobe)
+{
+	witness(ARPTOP_FACT_XMIT);
+	return 0;
+}
+
+/* pneigh_enqueue(tbl, parms, skb): a proxy reply delayed by proxy_delay. */
+SEC("fentry/pneigh_enqueue")
+int BPF_PROG(pneigh_enqueue_fentry)
+{
+	witness(ARPTOP_FACT_ENQUEUED);
+	return 0;
+}
+
+SEC("kprobe/pneigh_enqueue")
+int BPF_KPROBE(pneigh_enqueue_kprobe)
+{
+	witness(ARPTOP_FACT_ENQUEUED);
+	return 0;
+}
+
+/* inet_confirm_addr(net, in_dev, dst, local, scope): arp_ignore 1-3's test; 0 = not confirmed. */
+SEC("fexit/inet_confirm_addr")
+int BPF_PROG(inet_confirm_addr_fexit, struct net *net, struct in_device *in_dev, __be32 dst, __be32 local,
+	     int scope, __be32 ret)
+{
+	witness(ARPTOP_FACT_CONFIRM | (ret ? ARPTOP_FACT_CONFIRMED : 0));
+	return 0;
+}
+
+SEC("kretprobe/inet_confirm_addr")
+int BPF_KRETPROBE(inet_confirm_addr_kretprobe, long ret)
+{
+	witness(ARPTOP_FACT_CONFIRM | ((__u32)ret ? ARPTOP_FACT_CONFIRMED : 0));
+	return 0;
+}
+
+/* The sender's neighbour entry updated (a reply or gratuitous ARP accepted, or a request answered). */
+SEC("tracepoint/neigh/neigh_update")
+int neigh_update_tp(void *ctx)
+{
+	witness(ARPTOP_FACT_NEIGH_UPDATE);
 	return 0;
 }

@@ -53,7 +53,19 @@ enum {
  * kernel's user-space ABI, so fixed across versions. IPV4_DEVCONF_RP_FILTER
  * lives in an anonymous enum, which CO-RE cannot relocate anyway.
  */
-#define ARPTOP_IPV4_DEVCONF_RP_FILTER 8 /* data[] index is value - 1 */
+#define ARPTOP_IPV4_DEVCONF_FORWARDING 1 /* data[] index is value - 1 */
+#define ARPTOP_IPV4_DEVCONF_PROXY_ARP 3
+#define ARPTOP_IPV4_DEVCONF_RP_FILTER 8
+#define ARPTOP_IPV4_DEVCONF_ARPFILTER 13
+#define ARPTOP_IPV4_DEVCONF_ARP_ANNOUNCE 18
+#define ARPTOP_IPV4_DEVCONF_ARP_IGNORE 19
+#define ARPTOP_IPV4_DEVCONF_ARP_ACCEPT 21
+#define ARPTOP_IPV4_DEVCONF_PROXY_ARP_PVLAN 25
+#define ARPTOP_IPV4_DEVCONF_ROUTE_LOCALNET 26
+#define ARPTOP_IPV4_DEVCONF_DROP_GRATUITOUS_ARP 31
+/* include/net/neighbour.h: NEIGH_VAR_PROXY_DELAY (not UAPI, but unchanged since 3.x). */
+#define ARPTOP_NEIGH_VAR_PROXY_DELAY 12
+#define ARPTOP_RTN_LOCAL 2 /* include/uapi/linux/rtnetlink.h */
 #define ARPTOP_ARPHRD_ETHER 1
 #define ARPTOP_ETH_P_IP 0x0800
 
@@ -88,7 +100,7 @@ struct ns_common {
 } __attribute__((preserve_access_index));
 
 struct ipv4_devconf {
-	int data[33]; /* only index IPV4_DEVCONF_RP_FILTER - 1 is read */
+	int data[33]; /* indexes IPV4_DEVCONF_* - 1 */
 } __attribute__((preserve_access_index));
 
 struct netns_ipv4 {
@@ -107,8 +119,13 @@ typedef struct {
 /* Devices. */
 struct in_ifaddr;
 
+struct neigh_parms {
+	int data[14]; /* indexes NEIGH_VAR_*; only PROXY_DELAY is read */
+} __attribute__((preserve_access_index));
+
 struct in_device {
 	struct in_ifaddr *ifa_list;
+	struct neigh_parms *arp_parms;
 	struct ipv4_devconf cnf;
 } __attribute__((preserve_access_index));
 
@@ -166,11 +183,19 @@ struct fib_table {
 	u32 tb_id;
 } __attribute__((preserve_access_index));
 
+struct fib_nh_common {
+	struct net_device *nhc_dev;
+} __attribute__((preserve_access_index));
+
 struct fib_result {
 	unsigned char type;
+	struct fib_nh_common *nhc;
 	struct fib_info *fi;
 	struct fib_table *table;
 } __attribute__((preserve_access_index));
+
+/* Record of tracepoint neigh:neigh_update (include/trace/events/neigh.h); nothing of it is read. */
+struct trace_event_raw_neigh_update;
 
 /* Tasks. */
 /* x86 per-CPU hot data, 6.2 to 6.14: where preempt_count lives then (see irq_context()). */

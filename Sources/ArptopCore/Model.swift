@@ -144,10 +144,14 @@ public struct AggregateSnapshot: Sendable, Equatable {
     public var monotonicNs: UInt64
     public var counts: [CountKey: UInt64]
     public var stats: StreamStats
-    public init(monotonicNs: UInt64, counts: [CountKey: UInt64], stats: StreamStats) {
+    /// ARP packets by verdict (the arp_process counts split by what became of the packet);
+    /// empty where the kernel gives no verdicts.
+    public var verdicts: [VerdictKey: UInt64]
+    public init(monotonicNs: UInt64, counts: [CountKey: UInt64], stats: StreamStats, verdicts: [VerdictKey: UInt64] = [:]) {
         self.monotonicNs = monotonicNs
         self.counts = counts
         self.stats = stats
+        self.verdicts = verdicts
     }
 }
 
@@ -183,13 +187,18 @@ public struct ProbeEvent: Sendable, Equatable, Codable {
     public var iif: Int32
     public var oif: Int32
 
+    /// arp_process: what became of the packet, and why (nil without an entry, or from a
+    /// recording made before verdicts).
+    public var packet: PacketVerdict?
+
     public init(
         timestampNs: UInt64, durationNs: UInt64 = 0, function: KernelFunction, cpu: UInt32,
         interface: InterfaceID, ifname: String, ret: Int32, routeType: UInt32 = 0,
         hasRouteType: Bool = false, missingEntry: Bool = false, tableID: UInt32 = 0,
         arpOp: UInt16 = 0, senderMAC: [UInt8] = [0, 0, 0, 0, 0, 0], senderIP: IPv4 = .zero,
         targetIP: IPv4 = .zero, noAddr: Bool = false, noInDevice: Bool = false, rpFilter: UInt8 = 0,
-        daddr: IPv4 = .zero, saddr: IPv4 = .zero, iif: Int32 = 0, oif: Int32 = 0
+        daddr: IPv4 = .zero, saddr: IPv4 = .zero, iif: Int32 = 0, oif: Int32 = 0,
+        packet: PacketVerdict? = nil
     ) {
         self.timestampNs = timestampNs
         self.durationNs = durationNs
@@ -213,6 +222,7 @@ public struct ProbeEvent: Sendable, Equatable, Codable {
         self.saddr = saddr
         self.iif = iif
         self.oif = oif
+        self.packet = packet
     }
 }
 

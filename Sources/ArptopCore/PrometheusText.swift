@@ -23,12 +23,13 @@ public enum PrometheusText {
     public static func render(aggregator: Aggregator, probes: [ProbeStatus], startTime: Double, running: Bool = true) -> String {
         let rows = KernelFunction.allCases.flatMap { aggregator.rows(of: $0, scope: .sinceAttach) }
         return render(rows: rows, probes: probes, stats: aggregator.stats(scope: .sinceAttach),
-                      startTime: startTime, running: running)
+                      startTime: startTime, running: running, verdicts: aggregator.verdictRows(scope: .sinceAttach))
     }
 
     /// The exposition of already named count rows. Rows that end up with the same labels
     /// (two return values with one name) are summed: a series must appear once.
-    public static func render(rows: [CountRow], probes: [ProbeStatus], stats: StreamStats, startTime: Double, running: Bool = true) -> String {
+    public static func render(rows: [CountRow], probes: [ProbeStatus], stats: StreamStats, startTime: Double, running: Bool = true,
+                              verdicts: [VerdictRow] = []) -> String {
         var out = ""
 
         family(&out, "arptop_calls_total", .counter,
@@ -54,6 +55,24 @@ public enum PrometheusText {
             }
         }
         for series in order { sample(&out, series, sums[series]!) }
+
+        if !verdicts.isEmpty {
+            family(&out, "arptop_arp_verdicts_total", .counter,
+                   "ARP packets per network namespace, interface and verdict (what the kernel did with them: replied, not_local, rp_filter, ...), exact, counted in the kernel since the probes attached.")
+            var order: [String] = []
+            var sums: [String: UInt64] = [:]
+            for row in verdicts {
+                var labels: [(String, String)] = [
+                    ("interface", row.ifname), ("netns", String(row.interface.netns)),
+                    ("ifindex", String(row.interface.ifindex)), ("verdict", row.verdict.rawValue),
+                ]
+                if row.verdict.hasReason { labels.append(("reason", row.reasonName)) }
+                let series = "arptop_arp_verdicts_total" + labelSet(labels)
+                if sums[series] == nil { order.append(series) }
+                sums[series, default: 0] = (sums[series] ?? 0).addingSaturated(row.count)
+            }
+            for series in order { sample(&out, series, sums[series]!) }
+        }
 
         family(&out, "arptop_probe_attached", .gauge,
                "1 while the function is probed with this mechanism; 0 when it is unavailable on this kernel or arptop has exited.")

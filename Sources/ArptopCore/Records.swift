@@ -142,18 +142,35 @@ public struct EventRecord: Sendable, Equatable {
     public var returnName: String
     /// Set when the event carries a route type.
     public var routeTypeName: String?
+    /// arp_process with a verdict: the names of its reason, of the route input's and the
+    /// reverse-path check's returns, and of the forward route type (nil when not known).
+    public var reasonName: String?
+    public var chainNames: PacketChainNames?
 
-    public init(event: ProbeEvent, returnName: String, routeTypeName: String?) {
+    public init(event: ProbeEvent, returnName: String, routeTypeName: String?,
+                reasonName: String? = nil, chainNames: PacketChainNames? = nil) {
         self.event = event
         self.returnName = returnName
         self.routeTypeName = routeTypeName
+        self.reasonName = reasonName
+        self.chainNames = chainNames
     }
 
-    /// Names the event's return value (and route type) with `naming`.
+    /// Names the event's return value (and route type, and verdict) with `naming`.
     public init(event: ProbeEvent, naming: any ReturnValueNaming) {
+        var chain: PacketChainNames?
+        var reason: String?
+        if let p = event.packet {
+            reason = p.verdict.hasReason ? verdictReasonName(p.verdict, p.reason, naming: naming) : nil
+            chain = PacketChainNames(
+                routeReturn: naming.returnName(p.routeReturn, of: .ipRouteInputSlow),
+                forwardRouteType: naming.routeTypeName(p.forwardRouteType),
+                validateReturn: naming.returnName(p.validateReturn, of: .fibValidateSource))
+        }
         self.init(
             event: event, returnName: naming.returnName(event.ret, of: event.function),
-            routeTypeName: event.hasRouteType ? naming.routeTypeName(event.routeType) : nil)
+            routeTypeName: event.hasRouteType ? naming.routeTypeName(event.routeType) : nil,
+            reasonName: reason, chainNames: chain)
     }
 
     /// The record as one line of compact JSON, without the trailing newline.
@@ -194,9 +211,88 @@ public struct EventRecord: Sendable, Equatable {
         case .fibValidateSource:
             m += [("saddr", .string(e.saddr.description)), ("daddr", .string(e.daddr.description)), ("oif", .int(e.oif))]
         }
+        if let p = e.packet { m += packetMembers(p) }
         m.append(("duration_ns", .int(e.durationNs)))
         if e.missingEntry { m.append(("missing_entry", .bool(true))) }
         return .object(m)
+    }
+
+    /// The verdict of an arp_process event: verdict, reason, the interface's settings, the
+    /// route back to the sender, and the chain of probed calls the packet went through.
+    private func packetMembers(_ p: PacketVerdict) -> [(String, JSONValue)] {
+        var m: [(String, JSONValue)] = [("verdict", .string(p.verdict.rawValue))]
+        if p.verdict.hasReason { m += [("reason", .string(reasonName ?? String(p.reason))), ("reason_code", .int(p.reason))] }
+        m.append(("settings", .object(p.settings.named.map { ($0.0, JSONValue.int($0.1)) })))
+        var chain: [JSONValue] = []
+        let names = chainNames
+        if p.facts.contains(.routeInput) {
+            chain.append(.object([("function", .string("ip_route_input_slow")), ("return", .int(p.routeReturn)),
+                                  ("return_name", .string(names?.routeReturn ?? String(p.routeReturn)))]))
+        }
+        if p.facts.contains(.forwardRoute) {
+            chain.append(.object([("function", .string("fib_lookup")), ("route_type", .string(names?.forwardRouteType ?? String(p.forwardRouteType)))]))
+        }
+        if p.facts.contains(.validate) {
+            chain.append(.object([("function", .string("fib_validate_source")), ("return", .int(p.validateReturn)),
+                                  ("return_name", .string(names?.validateReturn ?? String(p.validateReturn)))]))
+        }
+        if p.facts.contains(.reverseRoute) {
+            chain.append(.object([("function", .string("fib_lookup")), ("reverse_route", .bool(true)),
+                                  ("ifindex", .int(p.reverseIfindex)), ("interface", .string(p.reverseIfname))]))
+        }
+        if p.facts.contains(.confirm) {
+            chain.append(.object([("function", .string("inet_confirm_addr")), ("confirmed", .bool(p.facts.contains(.confirmed)))]))
+        }
+        if p.facts.contains(.filterRoute) {
+            chain.append(.object([("function", .string("arp_filter")), ("ifindex", .int(p.filterIfindex))]))
+        }
+        if p.facts.contains(.enqueued) { chain.append(.object([("function", .string("pneigh_enqueue"))])) }
+        if p.facts.contains(.xmit) { chain.append(.object([("function", .string("arp_xmit"))])) }
+        if p.facts.contains(.neighUpdate) { chain.append(.object([("function", .string("neigh_update"))])) }
+        m.append(("chain", .array(chain)))
+        m.append(("facts", .int(p.facts.rawValue)))
+        if p.facts.contains(.routeInput) { m.append(("route_return", .int(p.routeReturn))) }
+        if p.facts.contains(.validate) { m.append(("validate_return", .int(p.validateReturn))) }
+        if p.facts.contains(.forwardRoute) { m.append(("forward_route_type", .int(p.forwardRouteType))) }
+        if p.facts.contains(.reverseRoute) {
+            m.append(("reverse_route", .object([("ifindex", .int(p.reverseIfindex)), ("interface", .string(p.reverseIfname))])))
+        }
+        if p.facts.contains(.filterRoute) { m.append(("filter_route_ifindex", .int(p.filterIfindex))) }
+        return m
+    }
+
+    /// Decodes the verdict members written by `packetMembers` (nil when the event has none).
+    private static func packet(_ f: JSONFields) throws(RecordFormatError) -> (PacketVerdict, String?, PacketChainNames)? {
+        guard let name = try f.optionalString("verdict") else { return nil }
+        guard let verdict = ArpVerdict(rawValue: name) else { throw f.mismatch("verdict", expected: "a verdict name", found: .string(name)) }
+        var p = PacketVerdict(verdict: verdict)
+        p.reason = try f.optionalInteger("reason_code") ?? 0
+        p.facts = PacketFacts(rawValue: try f.optionalInteger("facts") ?? 0)
+        p.routeReturn = try f.optionalInteger("route_return") ?? 0
+        p.validateReturn = try f.optionalInteger("validate_return") ?? 0
+        p.forwardRouteType = try f.optionalInteger("forward_route_type") ?? 0
+        if f.value("reverse_route") != nil {
+            let r = try f.object("reverse_route")
+            p.reverseIfindex = try r.integer("ifindex")
+            p.reverseIfname = try r.string("interface")
+        }
+        p.filterIfindex = try f.optionalInteger("filter_route_ifindex") ?? 0
+        if f.value("settings") != nil {
+            let s = try f.object("settings")
+            var values: [String: UInt8] = [:]
+            for (key, _) in ArpSettings().named { values[key] = try s.optionalInteger(key) ?? 0 }
+            p.settings = ArpSettings(named: values)
+        }
+        var names = PacketChainNames()
+        for link in try f.objects("chain") {
+            switch try link.string("function") {
+            case "ip_route_input_slow": names.routeReturn = try link.string("return_name")
+            case "fib_validate_source": names.validateReturn = try link.string("return_name")
+            case "fib_lookup": if let t = try link.optionalString("route_type") { names.forwardRouteType = t }
+            default: break
+            }
+        }
+        return (p, try f.optionalString("reason"), names)
     }
 
     init(_ f: JSONFields) throws(RecordFormatError) {
@@ -209,6 +305,8 @@ public struct EventRecord: Sendable, Equatable {
             missingEntry: try f.optionalBool("missing_entry") ?? false)
         returnName = try f.string("return_name")
         routeTypeName = nil
+        reasonName = nil
+        chainNames = nil
         switch function {
         case .arpProcess:
             e.arpOp = try ArpOp.decode(f, "arp_op")
@@ -220,6 +318,11 @@ public struct EventRecord: Sendable, Equatable {
             e.noAddr = try f.bool("no_addr")
             e.noInDevice = try f.optionalBool("no_in_device") ?? false
             e.rpFilter = try f.integer("rp_filter")
+            if let (packet, reason, names) = try Self.packet(f) {
+                e.packet = packet
+                reasonName = reason
+                chainNames = names
+            }
         case .ipRouteInputSlow:
             e.daddr = try f.ipv4("daddr")
             e.saddr = try f.ipv4("saddr")
@@ -360,11 +463,14 @@ public struct SnapshotRecord: Sendable, Equatable {
     /// Sorted by function, netns, ifindex, return, route type, interface name.
     public var rows: [CountRow]
     public var stats: StreamStats
+    /// ARP packets by verdict (cumulative since attach); empty where the kernel gives none.
+    public var verdicts: [VerdictRow]
 
-    public init(timeNs: UInt64, rows: [CountRow], stats: StreamStats) {
+    public init(timeNs: UInt64, rows: [CountRow], stats: StreamStats, verdicts: [VerdictRow] = []) {
         self.timeNs = timeNs
         self.rows = rows
         self.stats = stats
+        self.verdicts = verdicts
     }
 
     /// The record of `snapshot`, its rows named with `naming`; `filter` keeps only the rows
@@ -377,14 +483,17 @@ public struct SnapshotRecord: Sendable, Equatable {
                     function: key.function, interface: key.interface, ifname: key.ifname, ret: key.ret,
                     routeType: key.routeType, count: count, naming: naming, tableID: key.tableID)
             }.sorted(by: CountRow.inOrder),
-            stats: snapshot.stats)
+            stats: snapshot.stats,
+            verdicts: VerdictRow.rows(snapshot.verdicts, naming: naming) { filter.matches($0.interface, name: $0.ifname) })
     }
 
     /// The aggregate snapshot the record was made from.
     public var aggregateSnapshot: AggregateSnapshot {
         var counts: [CountKey: UInt64] = [:]
         for row in rows { counts[row.key, default: 0] += row.count }
-        return AggregateSnapshot(monotonicNs: timeNs, counts: counts, stats: stats)
+        var packets: [VerdictKey: UInt64] = [:]
+        for row in verdicts { packets[row.key, default: 0] += row.count }
+        return AggregateSnapshot(monotonicNs: timeNs, counts: counts, stats: stats, verdicts: packets)
     }
 
     /// The record as one line of compact JSON, without the trailing newline.
@@ -395,6 +504,7 @@ public struct SnapshotRecord: Sendable, Equatable {
             ("type", .string("snapshot")),
             ("time_ns", .int(timeNs)),
             ("counts", .array(rows.map { $0.json(withFunction: true) })),
+        ] + (verdicts.isEmpty ? [] : [("verdicts", .array(verdicts.map(\.json)))]) + [
             ("stats", .object([
                 ("submitted", .int(stats.submitted)),
                 ("dropped", .int(stats.dropped)),
@@ -417,6 +527,7 @@ public struct SnapshotRecord: Sendable, Equatable {
             guard seen.insert(row.key).inserted else { throw RecordFormatError("\(r.path): the same count row appears twice") }
             rows.append(row)
         }
+        verdicts = f.value("verdicts") == nil ? [] : try f.objects("verdicts").map { (v: JSONFields) throws(RecordFormatError) in try VerdictRow(v) }
         let s = try f.object("stats")
         stats = StreamStats()
         stats.submitted = try s.integer("submitted")
@@ -463,9 +574,12 @@ public struct SummaryRecord: Sendable, Equatable {
     /// counts every kind of skip (else the counts are lower bounds).
     public var runsMissed: UInt64 = 0
     public var runsMissedExact: Bool = true
+    /// ARP packets by verdict, through the interface filter (empty where the kernel gives none).
+    public var verdicts: [VerdictRow] = []
 
     public init(functions: [FunctionSummary], eventsLogged: UInt64, eventsDropped: UInt64, eventsSampled: UInt64,
-                runsMissed: UInt64 = 0, runsMissedExact: Bool = true) {
+                runsMissed: UInt64 = 0, runsMissedExact: Bool = true, verdicts: [VerdictRow] = []) {
+        self.verdicts = verdicts
         self.runsMissed = runsMissed
         self.runsMissedExact = runsMissedExact
         self.functions = functions
@@ -492,7 +606,7 @@ public struct SummaryRecord: Sendable, Equatable {
             ("events_sampled", .int(eventsSampled)),
             ("runs_missed", .int(runsMissed)),
             ("runs_missed_exact", .bool(runsMissedExact)),
-        ])
+        ] + (verdicts.isEmpty ? [] : [("verdicts", .array(verdicts.map(\.json)))]))
     }
 
     init(_ f: JSONFields) throws(RecordFormatError) {
@@ -510,6 +624,7 @@ public struct SummaryRecord: Sendable, Equatable {
         eventsSampled = try f.optionalInteger("events_sampled") ?? 0
         runsMissed = try f.optionalInteger("runs_missed") ?? 0
         runsMissedExact = try f.optionalBool("runs_missed_exact") ?? true
+        verdicts = f.value("verdicts") == nil ? [] : try f.objects("verdicts").map { (v: JSONFields) throws(RecordFormatError) in try VerdictRow(v) }
     }
 }
 
@@ -528,7 +643,8 @@ extension Aggregator {
                 return FunctionSummary(status: status, rows: status.isAttached ? rows(of: function, scope: scope) : [])
             },
             eventsLogged: eventsLogged ?? stats.submitted, eventsDropped: stats.dropped, eventsSampled: stats.sampled,
-            runsMissed: stats.missed, runsMissedExact: stats.missedExact)
+            runsMissed: stats.missed, runsMissedExact: stats.missedExact,
+            verdicts: verdictRows(scope: scope))
     }
 }
 
@@ -542,8 +658,19 @@ extension RecordedNaming {
             if let name = r.routeTypeName { learn(routeTypeName: name, for: r.event.routeType) }
         case .snapshot(let r):
             r.rows.forEach { learn(from: $0) }
+            r.verdicts.forEach { learn(from: $0) }
         case .summary(let r):
             r.functions.forEach { $0.rows.forEach { learn(from: $0) } }
+            r.verdicts.forEach { learn(from: $0) }
+        }
+        if case .event(let r) = record, let p = r.event.packet, let name = r.reasonName, p.verdict == .routeError || p.verdict == .rpFilter {
+            learn(returnName: name, for: p.reason, of: .ipRouteInputSlow)
+        }
+    }
+
+    private mutating func learn(from row: VerdictRow) {
+        if row.verdict == .routeError || row.verdict == .rpFilter {
+            learn(returnName: row.reasonName, for: row.reason, of: .ipRouteInputSlow)
         }
     }
 

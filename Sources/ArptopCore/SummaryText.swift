@@ -29,6 +29,24 @@ extension SummaryRecord {
             let rightAligned = [false, true, true, false, false, true, true]
             lines += Self.table([header] + body, rightAligned: rightAligned).map { "  " + $0 }
         }
+        if !verdicts.isEmpty {
+            lines.append("")
+            let packets = verdicts.reduce(0) { $0 + $1.count }
+            lines.append("ARP verdicts  \(packets) \(packets == 1 ? "packet" : "packets")")
+            let header = ["interface", "netns", "ifindex", "verdict", "reason", "count", "share"]
+            let body = verdicts.map { row in
+                [
+                    row.ifname.isEmpty ? "-" : row.ifname,
+                    String(row.interface.netns),
+                    String(row.interface.ifindex),
+                    row.verdict.isUnanswered ? "! " + row.verdict.rawValue : row.verdict.rawValue,
+                    row.reasonName.isEmpty ? "-" : row.reasonName,
+                    String(row.count),
+                    Self.percent(row.count, of: packets),
+                ]
+            }
+            lines += Self.table([header] + body, rightAligned: [false, true, true, false, false, true, true]).map { "  " + $0 }
+        }
         lines.append("")
         lines.append("events: \(eventsLogged) logged, \(eventsDropped) dropped, \(eventsSampled) sampled")
         return lines.joined(separator: "\n") + "\n"

@@ -104,6 +104,16 @@ public struct BTFNaming: ReturnValueNaming {
         return String(ret)
     }
 
+    /// ip_route_input_slow's return for a reverse-path (rp_filter) reject on this kernel:
+    /// -EXDEV, or from 6.13 the value of SKB_DROP_REASON_IP_RPFILTER.
+    public var routeInputRPFilterReturn: Int32 {
+        if validateSourceReturnsDropReasons,
+           let value = dropReasons.first(where: { $0.value == "IP_RPFILTER" })?.key {
+            return Int32(bitPattern: value)
+        }
+        return -18  // -EXDEV
+    }
+
     public func routeTypeName(_ routeType: UInt32) -> String {
         routeTypes[routeType] ?? String(routeType)
     }

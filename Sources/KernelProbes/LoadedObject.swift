@@ -61,17 +61,40 @@ final class LoadedObject {
     /// Functions whose fexit program sees every argument and does everything: no fentry program.
     static let fexitOnly: Set<KernelFunction> = [.ipRouteInputSlow, .fibLookup]
 
+    /// The calls arp_process makes after the probed ones that tell what became of the packet
+    /// (its verdict): a program on each, attached with arp_process by the same mechanism. The
+    /// bool says whether the program runs at the call's return.
+    static let verdictWitnesses: [(symbol: String, atReturn: Bool)] = [
+        ("inet_confirm_addr", true), ("arp_xmit", false), ("pneigh_enqueue", false),
+    ]
+    /// The witness on a tracepoint: the sender's neighbour entry updated.
+    static let neighUpdateTracepoint = ProgramPlan(name: "neigh_update_tp", role: .exit,
+                                                    hook: .tracepoint(category: "neigh", name: "neigh_update"))
+
     /// The programs that implement a function's candidate, in attach order within each role.
     static func programs(_ function: KernelFunction, _ candidate: Candidate) -> [ProgramPlan] {
         let f = function.name
+        var witnesses: [ProgramPlan] = []
+        if function == .arpProcess {
+            for (symbol, atReturn) in verdictWitnesses {
+                let role: Role = atReturn ? .exit : .entry
+                switch (candidate.mechanism, atReturn) {
+                case (.fentry, true): witnesses.append(ProgramPlan(name: "\(symbol)_fexit", role: role, hook: .trampoline))
+                case (.fentry, false): witnesses.append(ProgramPlan(name: "\(symbol)_fentry", role: role, hook: .trampoline))
+                case (_, true): witnesses.append(ProgramPlan(name: "\(symbol)_kretprobe", role: role, hook: .kprobe(symbol: symbol, ret: true)))
+                case (_, false): witnesses.append(ProgramPlan(name: "\(symbol)_kprobe", role: role, hook: .kprobe(symbol: symbol, ret: false)))
+                }
+            }
+            witnesses.append(neighUpdateTracepoint)
+        }
         switch candidate.mechanism {
         case .fentry:
             let exit = ProgramPlan(name: "\(f)_fexit", role: .exit, hook: .trampoline)
             if fexitOnly.contains(function) { return [exit] }
-            return [exit, ProgramPlan(name: "\(f)_fentry", role: .entry, hook: .trampoline)]
+            return [exit, ProgramPlan(name: "\(f)_fentry", role: .entry, hook: .trampoline)] + witnesses
         case .kprobe:
             return [ProgramPlan(name: "\(f)_kretprobe", role: .exit, hook: .kprobe(symbol: candidate.target, ret: true)),
-                    ProgramPlan(name: "\(f)_kprobe", role: .entry, hook: .kprobe(symbol: candidate.target, ret: false))]
+                    ProgramPlan(name: "\(f)_kprobe", role: .entry, hook: .kprobe(symbol: candidate.target, ret: false))] + witnesses
         case .tracepoint:
             return [ProgramPlan(name: "fib_lookup_tp", role: .exit,
                                 hook: .tracepoint(category: AttachPlanner.tracepoint.category, name: AttachPlanner.tracepoint.name))]
@@ -96,7 +119,16 @@ final class LoadedObject {
 
     /// Open the embedded object, keep only the winners' programs, load, and attach
     /// (all return-side programs before any entry program, so no entry lacks its return).
-    init(winners: [(KernelFunction, Candidate)], options: ProbeOptions, preemptCountReadable: Bool) throws {
+    /// Kernel facts the programs are told before load (rodata), read from BTF by the caller.
+    struct KernelConstants {
+        /// ip_route_input_slow's return for a reverse-path reject (-EXDEV, or IP_RPFILTER from 6.13).
+        var routeInputRPFilterReturn: Int32 = -18
+        /// Index of NEIGH_VAR_PROXY_DELAY in neigh_parms.data; nil when unknown.
+        var neighVarProxyDelay: UInt32?
+    }
+
+    init(winners: [(KernelFunction, Candidate)], options: ProbeOptions, preemptCountReadable: Bool,
+         constants: KernelConstants = KernelConstants()) throws {
         clibbpf_log_clear()
         let bytes = EmbeddedBPF.object
         let customBTF = options.btfPath == "/sys/kernel/btf/vmlinux" ? nil : options.btfPath
@@ -155,9 +187,13 @@ final class LoadedObject {
         var rate = options.logRatePerCPU
         var fibFlag: Bool = fibIsReal
         var trackSoftirq: Bool = trackSoftirqs
+        var rpfilterReturn = constants.routeInputRPFilterReturn
+        var proxyDelayIndex = constants.neighVarProxyDelay ?? UInt32.max
         if clibbpf_set_rodata(obj, "log_rate_per_cpu", &rate, 8) != 0
             || clibbpf_set_rodata(obj, "fib_target_is_fib_lookup", &fibFlag, 1) != 0
-            || clibbpf_set_rodata(obj, "track_softirq", &trackSoftirq, 1) != 0 {
+            || clibbpf_set_rodata(obj, "track_softirq", &trackSoftirq, 1) != 0
+            || clibbpf_set_rodata(obj, "route_input_rpfilter_ret", &rpfilterReturn, 4) != 0
+            || clibbpf_set_rodata(obj, "neigh_var_proxy_delay", &proxyDelayIndex, 4) != 0 {
             throw Failure.fatal(ProbeError("setting the BPF object's rodata failed: the embedded object does not match this loader; rebuild arptop"))
         }
         guard let events = bpf_object__find_map_by_name(obj, "events"),

@@ -58,6 +58,10 @@ public final class ProbeSession {
         let planner = AttachPlanner(options: options, btf: btf)
         var plans = KernelFunction.allCases.map { planner.initialPlan(for: $0) }
         let preemptCountReadable = planner.preemptCountReadable
+        var constants = LoadedObject.KernelConstants()
+        constants.routeInputRPFilterReturn = BTFNaming(btf: btf).routeInputRPFilterReturn
+        constants.neighVarProxyDelay = btf.enumContaining("NEIGH_VAR_PROXY_DELAY")?
+            .first(where: { $0.value == "NEIGH_VAR_PROXY_DELAY" })?.key
         // Each failed attempt removes one candidate, so this ends within (functions x mechanisms) rounds.
         var attempts = 0
         while loaded == nil {
@@ -66,7 +70,7 @@ public final class ProbeSession {
             attempts += 1
             do {
                 loaded = try LoadedObject(winners: winners, options: options,
-                                          preemptCountReadable: preemptCountReadable)
+                                          preemptCountReadable: preemptCountReadable, constants: constants)
             } catch LoadedObject.Failure.function(let function, let reason) {
                 planner.fail(&plans[function.rawValue], reason: reason)
             } catch LoadedObject.Failure.fatal(let error) {
@@ -119,6 +123,7 @@ public final class ProbeSession {
         var values = [UInt64](repeating: 0, count: possibleCPUs)  // __u64 values: already 8-byte slots
 
         var counts: [CountKey: UInt64] = [:]
+        var verdicts: [VerdictKey: UInt64] = [:]
         var key = arptop_count_key()
         var next = arptop_count_key()
         var first = true
@@ -138,7 +143,11 @@ public final class ProbeSession {
                 throw ProbeError("bpf_map_lookup_elem(counts) failed: \(errnoName(lookup)): cannot read the kernel counts")
             }
             if let countKey = CountKey(key) {
-                counts[countKey, default: 0] &+= values.reduce(0, &+)
+                let calls = values.reduce(0, &+)
+                counts[countKey, default: 0] &+= calls
+                if countKey.function == .arpProcess, calls > 0 {
+                    verdicts[VerdictKey(key), default: 0] &+= calls
+                }
             }
         }
 
@@ -179,7 +188,7 @@ public final class ProbeSession {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let monotonicNs = UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-        return AggregateSnapshot(monotonicNs: monotonicNs, counts: counts, stats: stats)
+        return AggregateSnapshot(monotonicNs: monotonicNs, counts: counts, stats: stats, verdicts: verdicts)
     }
 
     /// The kernel's count of skipped runs over arptop's programs, and whether it is exact:

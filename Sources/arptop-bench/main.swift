@@ -86,7 +86,7 @@ func makeRecords(_ n: Int) -> [UInt8] {
                 }
                 e.sender_ip = UInt32(0x0a4d_0000 | UInt32(truncatingIfNeeded: i & 0xffff)).bigEndian
                 e.target_ip = UInt32(0x0a4d_0001).bigEndian
-                e.rp_filter = error ? 1 : 0
+                e.settings.rp_filter = error ? 1 : 0
             case 1:  // ip_route_input_slow
                 e.ret = error ? -18 : 0
                 e.daddr = UInt32(0x0a4d_0001).bigEndian
