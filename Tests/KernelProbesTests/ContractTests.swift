@@ -19,13 +19,17 @@ struct ContractTests {
 
     @Test("record sizes as the header's static assertions state them")
     func layouts() {
-        #expect(MemoryLayout<arptop_event>.size == 104)
+        #expect(MemoryLayout<arptop_event>.size == 160)
+        #expect(MemoryLayout<arptop_event>.offset(of: \arptop_event.verdict) == 100)
+        #expect(MemoryLayout<arptop_event>.offset(of: \arptop_event.settings) == 148)
+        #expect(MemoryLayout<arptop_arp_settings>.size == 12)
+        #expect(MemoryLayout<arptop_count_key>.offset(of: \arptop_count_key.verdict) == 40)
         #expect(MemoryLayout<arptop_event>.offset(of: \arptop_event.ifname) == 48)
         #expect(MemoryLayout<arptop_event>.offset(of: \arptop_event.arp_op) == 64)
         #expect(MemoryLayout<arptop_event>.offset(of: \arptop_event.daddr) == 84)
-        #expect(MemoryLayout<arptop_count_key>.size == 40)
+        #expect(MemoryLayout<arptop_count_key>.size == 48)
         #expect(MemoryLayout<arptop_count_key>.offset(of: \arptop_count_key.table_id) == 20)
-        #expect(ARPTOP_ABI_VERSION == 2)
+        #expect(ARPTOP_ABI_VERSION == 3)
     }
 
     @Test("a hand-built arptop_event decodes field by field")
@@ -46,8 +50,22 @@ struct ContractTests {
         e.sender_mac = (0x02, 0x00, 0x00, 0x00, 0x00, 0x07)
         e.sender_ip = UInt32(bigEndian: 0x0A4D_0002)  // 10.77.0.2 in network order
         e.target_ip = UInt32(bigEndian: 0x0A4D_0001)
-        e.rp_filter = 2
+        e.settings.rp_filter = 2
+        e.settings.arp_ignore = 1
+        e.verdict = ARPTOP_VERDICT_RP_FILTER.rawValue
+        e.reason = -18
+        e.facts = UInt32(ARPTOP_FACT_ROUTE_INPUT | ARPTOP_FACT_REVERSE_ROUTE)
+        e.route_ret = -18
+        e.reverse_ifindex = 4
+        withUnsafeMutableBytes(of: &e.reverse_ifname) { raw in
+            for (i, b) in "eth4".utf8.enumerated() { raw[i] = b }
+        }
         let event = try #require(ProbeEvent(e))
+        let packet = try #require(event.packet)
+        #expect(packet.verdict == .rpFilter && packet.reason == -18)
+        #expect(packet.facts == [.routeInput, .reverseRoute] && packet.routeReturn == -18)
+        #expect(packet.reverseIfindex == 4 && packet.reverseIfname == "eth4")
+        #expect(packet.settings.rpFilter == 2 && packet.settings.arpIgnore == 1 && packet.settings.arpFilter == 0)
         #expect(event.timestampNs == 123_456_789)
         #expect(event.durationNs == 42)
         #expect(event.function == .arpProcess)
@@ -61,6 +79,53 @@ struct ContractTests {
         #expect(event.senderIP.description == "10.77.0.2")
         #expect(event.targetIP.description == "10.77.0.1")
         #expect(event.rpFilter == 2)
+    }
+
+    @Test("ArpVerdict and ArpDropReason mirror enum arptop_verdict and enum arptop_drop")
+    func verdictEnumMirror() {
+        let c: [(ArpVerdict, arptop_verdict)] = [
+            (.unknown, ARPTOP_VERDICT_UNKNOWN), (.replied, ARPTOP_VERDICT_REPLIED),
+            (.proxyReplied, ARPTOP_VERDICT_PROXY_REPLIED), (.proxyQueued, ARPTOP_VERDICT_PROXY_QUEUED),
+            (.ignoredArpIgnore, ARPTOP_VERDICT_IGNORED_ARP_IGNORE), (.ignoredArpFilter, ARPTOP_VERDICT_IGNORED_ARP_FILTER),
+            (.notLocal, ARPTOP_VERDICT_NOT_LOCAL), (.rpFilter, ARPTOP_VERDICT_RP_FILTER),
+            (.routeError, ARPTOP_VERDICT_ROUTE_ERROR), (.noNeighbour, ARPTOP_VERDICT_NO_NEIGHBOUR),
+            (.dropped, ARPTOP_VERDICT_DROPPED), (.replyAccepted, ARPTOP_VERDICT_REPLY_ACCEPTED),
+            (.replyIgnored, ARPTOP_VERDICT_REPLY_IGNORED), (.dadReplied, ARPTOP_VERDICT_DAD_REPLIED),
+            (.dadIgnored, ARPTOP_VERDICT_DAD_IGNORED), (.garpAccepted, ARPTOP_VERDICT_GARP_ACCEPTED),
+            (.garpIgnored, ARPTOP_VERDICT_GARP_IGNORED),
+        ]
+        for (swift, kernel) in c { #expect(swift.code == kernel.rawValue, "\(swift)") }
+        #expect(ArpVerdict.allCases.count == Int(ARPTOP_VERDICT_COUNT.rawValue))
+        #expect(ArpVerdict(code: ARPTOP_VERDICT_COUNT.rawValue) == .unknown)
+        let d: [(ArpDropReason, arptop_drop)] = [
+            (.other, ARPTOP_DROP_OTHER), (.noInDevice, ARPTOP_DROP_NO_INDEV), (.malformed, ARPTOP_DROP_MALFORMED),
+            (.badOp, ARPTOP_DROP_BAD_OP), (.multicastTarget, ARPTOP_DROP_MULTICAST),
+            (.loopbackTarget, ARPTOP_DROP_LOOPBACK), (.gratuitous, ARPTOP_DROP_GRATUITOUS),
+        ]
+        for (swift, kernel) in d { #expect(UInt32(swift.rawValue) == kernel.rawValue, "\(swift)") }
+        #expect(ArpDropReason.allCases.count == Int(ARPTOP_DROP_COUNT.rawValue))
+        let facts: [(PacketFacts, UInt32)] = [
+            (.routeInput, UInt32(ARPTOP_FACT_ROUTE_INPUT)), (.validate, UInt32(ARPTOP_FACT_VALIDATE)),
+            (.forwardRoute, UInt32(ARPTOP_FACT_FORWARD_ROUTE)), (.reverseRoute, UInt32(ARPTOP_FACT_REVERSE_ROUTE)),
+            (.filterRoute, UInt32(ARPTOP_FACT_FILTER_ROUTE)), (.confirm, UInt32(ARPTOP_FACT_CONFIRM)),
+            (.confirmed, UInt32(ARPTOP_FACT_CONFIRMED)), (.xmit, UInt32(ARPTOP_FACT_XMIT)),
+            (.enqueued, UInt32(ARPTOP_FACT_ENQUEUED)), (.neighUpdate, UInt32(ARPTOP_FACT_NEIGH_UPDATE)),
+            (.malformed, UInt32(ARPTOP_FACT_MALFORMED)),
+        ]
+        for (swift, kernel) in facts { #expect(swift.rawValue == kernel) }
+    }
+
+    @Test("an arp_process count-map row gives its verdict row")
+    func decodeVerdictKey() {
+        var k = arptop_count_key()
+        k.function = ARPTOP_FN_ARP_PROCESS.rawValue
+        k.netns = 9
+        k.ifindex = 3
+        k.verdict = ARPTOP_VERDICT_DROPPED.rawValue
+        k.reason = Int32(ARPTOP_DROP_GRATUITOUS.rawValue)
+        let key = VerdictKey(k)
+        #expect(key.verdict == .dropped && key.reason == ArpDropReason.gratuitous.rawValue)
+        #expect(key.interface == InterfaceID(netns: 9, ifindex: 3))
     }
 
     @Test("an event of a function this build does not know is refused")
