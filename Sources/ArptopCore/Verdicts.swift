@@ -331,3 +331,24 @@ public struct PacketChainNames: Sendable, Equatable {
         self.validateReturn = validateReturn
     }
 }
+
+extension ArpVerdict {
+    /// The calls arp_process makes that the verdict watches, besides the four probed functions.
+    public static let witnesses = ["arp_xmit", "inet_confirm_addr", "pneigh_enqueue", "neigh:neigh_update"]
+
+    /// Why this kernel gives no verdicts (or only `unknown` for requests), from how the four
+    /// functions are probed; nil when verdicts are complete.
+    public static func unavailableReason(probes: [ProbeStatus]) -> String? {
+        func status(_ f: KernelFunction) -> ProbeStatus? { probes.first { $0.function == f } }
+        guard let arp = status(.arpProcess), arp.isAttached else {
+            return "verdicts need arp_process probed (\(status(.arpProcess)?.reason ?? "not probed"))"
+        }
+        guard status(.ipRouteInputSlow)?.isAttached == true else {
+            return "requests get `unknown`: ip_route_input_slow is not probed"
+        }
+        guard let fib = status(.fibLookup), fib.isAttached, fib.mechanism != .tracepoint else {
+            return "requests get `unknown`: fib_lookup's route type is not seen (\(status(.fibLookup)?.mechanism == .tracepoint ? "tracepoint" : "not probed"))"
+        }
+        return nil
+    }
+}

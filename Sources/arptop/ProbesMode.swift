@@ -11,6 +11,7 @@ struct ProbesMode {
         let session = try ProbeSession(options: options)
         defer { session.close() }
         print(Self.format(session.statuses), terminator: "")
+        print(Self.verdictLine(session.statuses))
         print(Self.missedRunsNote(counted: session.missedRunsAreCounted))
     }
 
@@ -19,6 +20,18 @@ struct ProbesMode {
         counted
             ? "skipped program runs: counted by this kernel (shown as `missed`; counts are exact otherwise)"
             : "skipped program runs: not all counted by this kernel (kprobe/tracepoint skips from 6.7, trampoline skips from 5.12): counts are lower bounds"
+    }
+
+    /// Whether this kernel gives a verdict per ARP packet, and with which witnesses.
+    static func verdictLine(_ statuses: [ProbeStatus]) -> String {
+        let width = KernelFunction.allCases.map(\.name.count).max()! + 2
+        let name = "verdicts".padding(toLength: width, withPad: " ", startingAt: 0)
+        if let why = ArpVerdict.unavailableReason(probes: statuses) {
+            let attached = statuses.first { $0.function == .arpProcess }?.isAttached == true
+            return name + (attached ? "partial" : "unavailable").padding(toLength: 13, withPad: " ", startingAt: 0) + why
+        }
+        let how = statuses.first { $0.function == .arpProcess }?.mechanism?.rawValue ?? ""
+        return name + how.padding(toLength: 13, withPad: " ", startingAt: 0) + ArpVerdict.witnesses.joined(separator: ", ")
     }
 
     /// One line per function: `name  mechanism  target  (notes)` or `name  unavailable  reason`.

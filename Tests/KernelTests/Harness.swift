@@ -94,4 +94,15 @@ struct Summary {
             return true
         }.reduce(0) { $0 + (($1["count"] as? NSNumber)?.intValue ?? 0) }
     }
+
+    /// Packets of one verdict in the summary's `verdicts` (all verdicts when nil).
+    func packets(verdict: String? = nil, interface: String? = nil, netns: Int? = nil, reason: String? = nil) -> Int {
+        ((record["verdicts"] as? [JSONObject]) ?? []).filter { row in
+            if let verdict, row["verdict"] as? String != verdict { return false }
+            if let interface, row["interface"] as? String != interface { return false }
+            if let netns, (row["netns"] as? NSNumber)?.intValue != netns { return false }
+            if let reason, row["reason"] as? String != reason { return false }
+            return true
+        }.reduce(0) { $0 + (($1["count"] as? NSNumber)?.intValue ?? 0) }
+    }
 }

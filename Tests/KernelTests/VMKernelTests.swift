@@ -141,6 +141,8 @@ struct VMKernelTests {
         }
         #expect(line("fib_lookup").contains("fib_table_lookup"), "fib_lookup is inline: \(text)")
         #expect(line("arp_process").contains("fentry"), "BTF trampolines work for 3-argument functions on every kernel: \(text)")
+        #expect(line("verdicts").contains("fentry") && line("verdicts").contains("arp_xmit, inet_confirm_addr, pneigh_enqueue, neigh:neigh_update"),
+                "every kernel of the matrix gives verdicts: \(text)")
     }
 
     @Test("scenario 1: requests for a local address are counted exactly and answered", arguments: VMRun.kernels)
@@ -156,6 +158,11 @@ struct VMKernelTests {
         #expect(s.count("fib_validate_source", interface: "va", netns: root, ret: 0) == n)
         // The replies reach arp_process on the peer, in the peer's namespace.
         #expect(s.count("arp_process", interface: "vb", netns: t1) == n)
+        // Verdicts: every request answered; arping's replies reach t1's kernel unasked (arping
+        // uses a packet socket), so t1 ignores them with arp_accept=0.
+        #expect(s.packets(verdict: "replied", interface: "va", netns: root) == n)
+        #expect(s.packets(interface: "va") == n)
+        #expect(s.packets(verdict: "reply_ignored", interface: "vb", netns: t1) == n)
         let events = try parseNDJSON(VMRun.text("local.ndjson", kernel: kernel)).filter { $0["type"] as? String == "event" }
         let requests = events.filter { $0["function"] as? String == "arp_process" && $0["interface"] as? String == "va" }
         #expect(requests.count == n)
@@ -181,6 +188,8 @@ struct VMKernelTests {
         #expect(s.count("fib_lookup", interface: "va", ret: 0, routeType: "RTN_UNICAST") == n)
         #expect(s.count("fib_lookup", interface: "va", routeType: "RTN_LOCAL") == 0)
         #expect(s.count("fib_validate_source", interface: "va") == 0)
+        #expect(s.packets(verdict: "not_local", interface: "va", netns: root) == n)
+        #expect(s.packets(interface: "va") == n)
     }
 
     @Test("scenario 3: strict rp_filter rejects in fib_validate_source and ip_route_input_slow, named IP_RPFILTER on every kernel", arguments: VMRun.kernels)
@@ -202,6 +211,12 @@ struct VMKernelTests {
         }
         #expect(events.count == n)
         #expect(events.allSatisfy { ($0["rp_filter"] as? NSNumber)?.intValue == 1 && $0["sender_ip"] as? String == "10.88.0.5" })
+        // The verdict: rp_filter, with the kernel's reason named alike on every kernel, and the
+        // interface the route back to the sender leaves by (vc, not va).
+        #expect(s.packets(verdict: "rp_filter", interface: "va", reason: "IP_RPFILTER") == n)
+        #expect(s.packets(interface: "va") == n)
+        #expect(events.allSatisfy { $0["verdict"] as? String == "rp_filter" && ($0["reverse_route"] as? JSONObject)?["interface"] as? String == "vc" },
+                "\(events.first ?? [:])")
     }
 
     @Test("-i restricts counts and events to the named interface", arguments: VMRun.kernels)
