@@ -38,6 +38,13 @@ struct HostKernelTests {
             }
         }
         #expect(lines.contains { $0.hasPrefix("skipped program runs: ") }, "\(r.stdout)")
+        // Verdicts need arp_process: where it cannot be probed the line says so, never a guess.
+        let verdicts = line("verdicts")
+        if !kprobeSupported {
+            #expect(verdicts.contains("unavailable") && verdicts.contains("verdicts need arp_process probed"), "\(verdicts)")
+        } else {
+            #expect(!verdicts.isEmpty, "\(r.stdout)")
+        }
     }
 
     @Test("fib_lookup counts from the tracepoint match the route lookups generated", .timeLimit(.minutes(5)))
