@@ -345,9 +345,11 @@ struct VMScreenTests {
         #expect(try VMRun.arpingReplies("tui-local", kernel: kernel) == n)
         #expect(try VMRun.arpingReplies("tui-t2", kernel: kernel) == n)
         let wide = try VMRun.text("tui-wide.txt", kernel: kernel)
-        // va: local, non-local and rp_filter requests; vb and vd: the replies; vc: t2's requests.
-        #expect(Self.paneCalls(wide, "arp_process") == 6 * n, "\(wide)")
-        #expect(Self.paneCalls(wide, "fib_validate_source") == 3 * n, "\(wide)")
+        #expect(try VMRun.arpingReplies("tui-arpignore", kernel: kernel) == 0)
+        // va: local, non-local and rp_filter requests; vb and vd: the replies; vc: t2's requests
+        // and its requests for va's address, refused by arp_ignore=1.
+        #expect(Self.paneCalls(wide, "arp_process") == 7 * n, "\(wide)")
+        #expect(Self.paneCalls(wide, "fib_validate_source") == 4 * n, "\(wide)")
         #expect(wide.contains("IP_RPFILTER"))
         #expect(wide.contains("RTN_LOCAL"))
         let filtered = try VMRun.text("tui-paused-filtered.txt", kernel: kernel)
@@ -375,7 +377,14 @@ struct VMScreenTests {
         let n = try VMRun.int("packets", kernel: kernel)
         #expect(try VMRun.text("tui.exit", kernel: kernel).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         let s = try Summary(ndjson: VMRun.text("tui-recording.ndjson", kernel: kernel))
-        #expect(s.count("arp_process") == 6 * n)
+        #expect(s.count("arp_process") == 7 * n)
         #expect(s.count("fib_validate_source", interface: "va", returnName: "IP_RPFILTER") == n)
+        // The recording's summary carries the verdicts the demo shows.
+        #expect(s.packets(verdict: "replied", interface: "va") == n)
+        #expect(s.packets(verdict: "replied", interface: "vc") == n)
+        #expect(s.packets(verdict: "not_local", interface: "va") == n)
+        #expect(s.packets(verdict: "rp_filter", interface: "va", reason: "IP_RPFILTER") == n)
+        #expect(s.packets(verdict: "ignored_arp_ignore", interface: "vc") == n)
+        #expect(s.packets() == 7 * n)
     }
 }

@@ -162,6 +162,10 @@ ip netns exec t1 arping -c "$N" -w "$((N + 2))" -s 10.88.0.5 -I vb 10.77.0.1 >"$
 ip netns exec t2 arping -c "$N" -w 30 -I vd 10.88.0.1 >"$OUT/tui-t2.arping" 2>&1
 sysctl -qw net.ipv4.conf.all.rp_filter=0
 sysctl -qw net.ipv4.conf.va.rp_filter=0
+# arp_ignore=1 on vc: requests arriving on vc for va's address go unanswered.
+sysctl -qw net.ipv4.conf.vc.arp_ignore=1
+ip netns exec t2 arping -c "$N" -w "$((N + 2))" -s 10.88.0.2 -I vd 10.77.0.1 >"$OUT/tui-arpignore.arping" 2>&1
+sysctl -qw net.ipv4.conf.vc.arp_ignore=0
 sleep 3
 capture wide
 keys i; keys v a; keys Space; keys Enter     # interface picker: only va
