@@ -76,11 +76,12 @@ public struct Aggregator: Sendable {
 
     private var samples: Deque<RateSample> = []
 
-    /// Calls per (function, interface) between two consecutive snapshots.
+    /// Calls per (function, interface), and packets per verdict, between two consecutive snapshots.
     private struct RateSample: Sendable {
         var startNs: UInt64
         var endNs: UInt64
         var deltas: [FunctionInterface: UInt64]
+        var verdictDeltas: [VerdictKey: UInt64] = [:]
     }
 
     private struct FunctionInterface: Hashable, Sendable {
@@ -112,11 +113,18 @@ public struct Aggregator: Sendable {
             }
         }
         updateNames(grownNames)
+        let previousVerdicts = latest?.verdicts ?? [:]
+        var verdictDeltas: [VerdictKey: UInt64] = [:]
+        for (key, count) in snapshot.verdicts {
+            let delta = count.subtractingSaturated(previousVerdicts[key] ?? 0)
+            if delta > 0 { verdictDeltas[key] = delta }
+        }
         if let last = latest {
             if snapshot.monotonicNs < last.monotonicNs {
                 samples.removeAll()  // a different clock origin (a new run): the history no longer applies
             } else if snapshot.monotonicNs > last.monotonicNs {
-                samples.append(RateSample(startNs: last.monotonicNs, endNs: snapshot.monotonicNs, deltas: deltas))
+                samples.append(RateSample(startNs: last.monotonicNs, endNs: snapshot.monotonicNs, deltas: deltas,
+                                          verdictDeltas: verdictDeltas))
             }
         }
         latest = snapshot
@@ -228,6 +236,17 @@ public struct Aggregator: Sendable {
     public func rate(of function: KernelFunction? = nil) -> Double {
         guard let last = samples.last else { return 0 }
         return Double(delta(of: function, in: last)) / (Double(last.endNs - last.startNs) / 1e9)
+    }
+
+    /// Packets per second of each verdict (per interface and reason, the keys of
+    /// `verdictRows`) on the interfaces shown, between the last two snapshots; empty before the
+    /// second snapshot and right after a clear, like `rate(of:)`.
+    public func verdictRates() -> [VerdictKey: Double] {
+        guard let last = samples.last, last.endNs > last.startNs else { return [:] }
+        let seconds = Double(last.endNs - last.startNs) / 1e9
+        var rates: [VerdictKey: Double] = [:]
+        for (key, delta) in last.verdictDeltas where isShown(key.interface) { rates[key] = Double(delta) / seconds }
+        return rates
     }
 
     /// Calls per second of `function` (of all four when nil) on the interfaces shown, oldest

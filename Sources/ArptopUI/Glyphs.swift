@@ -24,6 +24,9 @@ public struct Glyphs: Sendable, Equatable {
     public var arrowRight: String
     /// Marks an error return value, so monochrome terminals still show it.
     public var errorMarker: Character
+    /// An expanded packet's chain: a row, and the last row.
+    public var treeBranch: Character = "├"
+    public var treeLast: Character = "└"
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
@@ -40,7 +43,7 @@ public struct Glyphs: Sendable, Equatable {
         sparkLevels: ["_", ".", "-", "=", "#"],
         barFull: "#", barPartials: [],
         ellipsis: "~", separator: "|", dash: "-", times: "x",
-        arrowUp: "^", arrowDown: "v", arrowRight: ">", errorMarker: "!"
+        arrowUp: "^", arrowDown: "v", arrowRight: ">", errorMarker: "!", treeBranch: "|", treeLast: "`"
     )
 
     public var isASCII: Bool { self == .ascii }

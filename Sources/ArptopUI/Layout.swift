@@ -27,6 +27,8 @@ public struct Layout: Equatable, Sendable {
     public var log: Rect
     /// The zoomed pane's area (the whole body) when zoomed.
     public var zoom: Rect?
+    /// The verdicts view, in place of the panes (above the log), when it is up.
+    public var verdicts: Rect?
     /// The last row: key hints, or the search prompt.
     public var footer: Rect
 
@@ -35,8 +37,9 @@ public struct Layout: Equatable, Sendable {
 
     /// The layout for `size`. With a `model`, panes get the rows their content needs (the
     /// busiest first to shrink when space is short) and the log gets the rest, at least a
-    /// quarter of the body; without one, fixed proportions.
-    public static func compute(size: TerminalSize, zoomed: Bool, model: ScreenModel? = nil) -> Layout {
+    /// quarter of the body; without one, fixed proportions. With `verdicts` the verdicts view
+    /// takes the panes' place, with the rows its content needs.
+    public static func compute(size: TerminalSize, zoomed: Bool, model: ScreenModel? = nil, verdicts: Bool = false) -> Layout {
         var layout = Layout(kind: .tooSmall, size: size, header: Rect(row: 0, col: 0, height: 0, width: 0),
                             panes: [:], separators: [], log: Rect(row: 0, col: 0, height: 0, width: 0),
                             zoom: nil, footer: Rect(row: 0, col: 0, height: 0, width: 0))
@@ -53,6 +56,13 @@ public struct Layout: Equatable, Sendable {
         }
         let functions = KernelFunction.allCases
         let minLog = max(4, available / 4)
+        if verdicts {
+            let model = model ?? ScreenModel.empty()
+            let height = min(Painter.verdictsHeight(model.verdicts, width: cols, budget: available - minLog), available - 4)
+            layout.verdicts = Rect(row: bodyTop, col: 0, height: height, width: cols)
+            layout.log = Rect(row: bodyTop + height, col: 0, height: size.rows - 1 - bodyTop - height, width: cols)
+            return layout
+        }
         if layout.kind == .wide {
             let left = (cols - 1) / 2
             let widths = [left, cols - left - 1]

@@ -2,12 +2,15 @@ import ArptopCore
 
 extension Painter {
     /// The event log: a title rule with totals (dropped and sampled always shown), a column
-    /// heading, then one line per event, newest at the bottom.
-    mutating func log(_ log: LogModel, state: UIState, wide: Bool, rect: Rect, ruleDrawn: Bool = false) {
+    /// heading, then one line per event (per packet in packet mode), newest at the bottom.
+    /// `verdictsUnavailable` says why packet mode can show no verdicts.
+    mutating func log(_ log: LogModel, state: UIState, wide: Bool, rect: Rect, ruleDrawn: Bool = false,
+                      verdictsUnavailable: String? = nil) {
         guard rect.height >= 2 else { return }
         let viewport = rect.height - 2
-        let range = state.visibleLogRange(viewport: viewport)
-        let lines = log.lines
+        let window = state.logWindow(viewport: viewport, width: rect.width)
+        let range = window.range
+        let lines = state.logLines
         var info: [Segment] = [
             Segment(" "), Segment(Format.count(log.total), Style(.normal, bold: true)), Segment(" logged  ", Style(.muted)),
             Segment(Format.count(log.dropped), log.dropped > 0 ? Style(.warning, bold: true) : Style(.normal)),
@@ -23,8 +26,11 @@ extension Painter {
                      Segment("End", Style(.key, bold: true)), Segment(" follow ", Style(.muted))]
         }
         if !ruleDrawn {
-            rule(row: rect.row, col: rect.col, width: rect.width, style: Style(.border),
-                 title: [Segment(" Event log ", Style(.title, bold: true))], info: info)
+            let focused = state.showsVerdicts && state.verdictsFocus == .log
+            var title = [Segment(" Event log ", Style(focused ? .focus : .title, bold: true))]
+            if state.logMode == .packets { title.append(Segment(" packets ", Style(.key, bold: true, reverse: true))) }
+            rule(row: rect.row, col: rect.col, width: rect.width, style: focused ? Style(.focus, bold: true) : Style(.border),
+                 title: title, info: info)
         }
         if !ruleDrawn, let notice = log.notice {
             // Its own row under the rule, before the column heading would be: always readable.
@@ -32,7 +38,12 @@ extension Painter {
             text("\(glyphs.dash) \(notice) \(glyphs.dash)", row: rect.row + 1, col: rect.col + 1, width: rect.width - 2, style: style)
             var rest = log
             rest.notice = nil
-            self.log(rest, state: state, wide: wide, rect: Rect(row: rect.row + 1, col: rect.col, height: rect.height - 1, width: rect.width), ruleDrawn: true)
+            self.log(rest, state: state, wide: wide, rect: Rect(row: rect.row + 1, col: rect.col, height: rect.height - 1, width: rect.width),
+                     ruleDrawn: true, verdictsUnavailable: verdictsUnavailable)
+            return
+        }
+        if state.logMode == .packets {
+            packetLines(lines, window: window, state: state, rect: rect, verdictsUnavailable: verdictsUnavailable)
             return
         }
 
@@ -77,6 +88,83 @@ extension Painter {
                 grid.restyle(row: row, col: rect.col, width: rect.width) { $0 = Style(.selected, bold: true, reverse: true) }
             } else {
                 highlight(query, row: row, col: x0, width: rect.width - 2, style: Style(.match, bold: true, reverse: true))
+            }
+        }
+    }
+}
+
+extension Painter {
+    /// Packet mode: one line per ARP packet (time, interface, op, sender -> target, verdict,
+    /// why), the selected one highlighted, its chain expanded under it on Enter.
+    mutating func packetLines(_ lines: [LogLine], window: UIState.LogWindow, state: UIState, rect: Rect, verdictsUnavailable: String?) {
+        let visible = lines[window.range]
+        let packets = visible.map { $0.packet ?? PacketLine(op: "", sender: "", target: "", verdict: nil) }
+        let timeW = min(26, max(4, visible.map(\.time.terminalWidth).max() ?? 15))
+        let ifW = min(15, max(5, visible.map(\.interface.terminalWidth).max() ?? 5))
+        let opW = max(2, packets.map(\.op.count).max() ?? 7)
+        let verdictW = min(20, max(7, packets.map { ($0.verdict ?? "no verdict").count }.max() ?? 7))
+        let x0 = rect.col + 1
+        let opCol = x0 + timeW + 1 + ifW + 1
+        let addrCol = opCol + opW + 1
+        // The addresses give way (cut with an ellipsis) before the verdict does.
+        let addrRoom = rect.right - 1 - addrCol - 1 - 2 - verdictW
+        let addrW = max(8, min(addrRoom, max(16, packets.map { $0.op.isEmpty ? 0 : $0.sender.count + 4 + $0.target.count }.max() ?? 16)))
+        let verdictCol = addrCol + addrW + 1
+        let whyCol = verdictCol + 2 + verdictW + 1
+        let whyW = rect.right - 1 - whyCol
+
+        let headRow = rect.row + 1
+        let heading = Format.pad("TIME", width: timeW, ellipsis: ellipsis) + " " + Format.pad("IFACE", width: ifW, ellipsis: ellipsis) + " "
+            + Format.pad("OP", width: opW, ellipsis: ellipsis) + " " + Format.pad("SENDER -> TARGET", width: addrW, ellipsis: ellipsis) + "   "
+            + Format.pad("VERDICT", width: verdictW, ellipsis: ellipsis) + (whyW >= 8 ? " WHY" : "")
+        text(heading, row: headRow, col: x0, width: rect.width - 2, style: Style(.muted, bold: true))
+
+        if lines.isEmpty {
+            let msg: String
+            if let why = verdictsUnavailable, why.hasPrefix("verdicts need") {
+                msg = "no packets: \(why)"
+            } else {
+                msg = state.interfaceFilter.isAll ? "no ARP packets yet" : "no ARP packets on the selected interfaces yet"
+            }
+            text(msg, row: rect.row + 2, col: x0, width: rect.width - 2, style: Style(verdictsUnavailable == nil ? .muted : .warning))
+            return
+        }
+        let query = state.highlightQuery
+        var row = rect.row + 2
+        for (i, line) in visible.enumerated() where row < rect.bottom {
+            let index = window.range.lowerBound + i
+            let p = packets[i]
+            let lead = Format.pad(line.time, width: timeW, ellipsis: ellipsis) + " " + Format.pad(line.interface, width: ifW, ellipsis: ellipsis) + " "
+                + Format.pad(p.op, width: opW, ellipsis: ellipsis) + " "
+            text(lead, row: row, col: x0, width: rect.width - 2)
+            text(p.op.isEmpty ? p.summary : "\(p.sender) -> \(p.target)", row: row, col: addrCol, width: min(addrW, rect.right - 1 - addrCol))
+            if p.isUnanswered { grid.put(String(glyphs.errorMarker), row: row, col: verdictCol, style: Style(.error, bold: true)) }
+            let verdictStyle = p.verdict == nil ? Style(.muted) : (p.isUnanswered ? Style(.error, bold: true) : Style(.ok))
+            text(p.verdict ?? "no verdict", row: row, col: verdictCol + 2, width: min(verdictW, rect.right - 1 - verdictCol - 2), style: verdictStyle)
+            if whyW >= 8, let why = p.shortWhy { text(why, row: row, col: whyCol, width: whyW) }
+            if index == window.cursor {
+                grid.restyle(row: row, col: rect.col, width: rect.width) { $0 = Style(.selected, bold: true, reverse: true) }
+            } else if line.sequence == state.currentMatch {
+                grid.restyle(row: row, col: rect.col, width: rect.width) { $0 = Style(.selected, bold: true) }
+            } else {
+                highlight(query, row: row, col: x0, width: rect.width - 2, style: Style(.match, bold: true, reverse: true))
+            }
+            row += 1
+            guard index == window.cursor else { continue }
+            var pastVerdict = false
+            for (k, detail) in window.expanded.enumerated() where row < rect.bottom {
+                let glyph = k == window.expanded.count - 1 ? glyphs.treeLast : glyphs.treeBranch
+                grid.put(String(glyph), row: row, col: x0 + 4, style: Style(.border))
+                // The calls and settings muted; the verdict in its colour; the why stands out.
+                let style: Style
+                if detail.hasPrefix("verdict: ") {
+                    style = p.isUnanswered ? Style(.error, bold: true) : Style(.ok, bold: true)
+                    pastVerdict = true
+                } else {
+                    style = pastVerdict ? Style(.normal, bold: true) : Style(.muted)
+                }
+                text(detail, row: row, col: x0 + 6, width: rect.right - 1 - (x0 + 6), style: style)
+                row += 1
             }
         }
     }

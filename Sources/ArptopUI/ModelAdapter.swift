@@ -31,7 +31,7 @@ extension ScreenModel {
     /// `maxLogLines` events of `log` on the interfaces shown, and every interface seen for
     /// the picker.
     public init(aggregator: Aggregator, log: EventLog, source: ScreenSource, elapsedSeconds: Double, maxLogLines: Int = 5_000,
-                lineCache: LogLineCache? = nil) {
+                lineCache: LogLineCache? = nil, topUnanswered: TopUnanswered? = nil) {
         let naming = aggregator.naming
         let panes = KernelFunction.allCases.map { f -> PaneModel in
             let status = source.probes.first { $0.function == f }
@@ -47,32 +47,37 @@ extension ScreenModel {
             )
         }
         let stats = aggregator.stats()
-        let recent = log.recent(maxLogLines, filter: aggregator.interfaceFilter)
-        let lines = recent.map { logged -> LogLine in
-            if let cached = lineCache?.lines[logged.sequence] { return cached }
-            let e = logged.event
+        func line(_ sequence: UInt64, _ e: ProbeEvent) -> LogLine {
+            if let cached = lineCache?.lines[sequence] { return cached }
             // A FIB lookup's event may lack the name; the counts may know it from other calls.
             let known = aggregator.name(of: e.interface)
+            let interface = e.ifname.isEmpty && !known.isEmpty ? known : e.interfaceLabel
             let line = LogLine(
-                sequence: logged.sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu,
-                interface: e.ifname.isEmpty && !known.isEmpty ? known : e.interfaceLabel,
+                sequence: sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu,
+                interface: interface,
                 function: e.function, details: e.details(naming: naming),
-                returnName: naming.returnName(e.ret, of: e.function), isError: e.isError)
+                returnName: naming.returnName(e.ret, of: e.function), isError: e.isError,
+                packet: VerdictsAdapter.packetLine(e, interface: interface, naming: naming))
             // Cache only lines whose interface is named: a later refresh may learn the name.
-            if !e.ifname.isEmpty || !known.isEmpty { lineCache?.lines[logged.sequence] = line }
+            if !e.ifname.isEmpty || !known.isEmpty { lineCache?.lines[sequence] = line }
             return line
         }
-        if let lineCache, lineCache.lines.count > 2 * max(lines.count, 1) {
-            lineCache.lines = Dictionary(uniqueKeysWithValues: lines.map { ($0.sequence, $0) })
+        let lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { line($0.sequence, $0.event) }
+        let packets = VerdictsAdapter.recentPackets(log, limit: maxLogLines, filter: aggregator.interfaceFilter)
+            .map { line($0.sequence, $0.event) }
+        if let lineCache, lineCache.lines.count > 2 * max(lines.count + packets.count, 1) {
+            lineCache.lines = Dictionary((lines + packets).map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
         }
+        let interfaces = Self.interfacesSeen(aggregator)
         self.init(
             header: HeaderInfo(host: source.host, kernelRelease: source.kernelRelease, elapsedSeconds: elapsedSeconds,
                                totalEvents: aggregator.total(), eventsPerSecond: aggregator.rate(), source: source.label),
             panes: panes,
-            log: LogModel(lines: lines, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled,
+            log: LogModel(lines: lines, packets: packets, total: log.receivedSinceClear, dropped: stats.dropped, sampled: stats.sampled,
                           missed: stats.missed, missedExact: stats.missedExact,
                           notice: source.logNotice?.text, noticeIsError: source.logNotice?.isError ?? false),
-            interfaces: Self.interfacesSeen(aggregator)
+            interfaces: interfaces,
+            verdicts: VerdictsAdapter.model(aggregator: aggregator, top: topUnanswered, source: source, interfacesSeen: interfaces)
         )
     }
 }

@@ -5,6 +5,8 @@ public enum KeyHelp {
     public static let entries: [(keys: String, action: String)] = [
         ("space, p", "pause / resume the screen (replay: playback too)"),
         ("i", "choose interfaces (type to filter, space toggle, a all)"),
+        ("v", "verdicts per interface, top unanswered (Tab: table/log)"),
+        ("l", "log of calls / packets (Up/Down select, Enter: chain)"),
         ("Tab, 1-4", "focus a pane (Shift-Tab: previous)"),
         ("Enter", "zoom the focused pane: every value, per interface"),
         ("Esc", "back: close zoom, overlay or search"),
@@ -40,11 +42,9 @@ extension Painter {
         let entries = KeyHelp.entries(replay: state.live.header.source != nil)
         let keyW = entries.map(\.keys.count).max()! + 2
         let notes = [
-            "Panes: \(glyphs.errorMarker) marks an error return; \"other\" sums successes that do not fit.",
-            "A number instead of a name (-95, 7) is a raw return value that this",
-            "kernel's BTF does not name: -N is errno N (see errno(3)), N a code.",
-            "Counts are exact (kept in the kernel); the log may drop or sample events.",
-            "Refresh every \(Format.interval(state.refreshInterval)). Press any key to close.",
+            "\(glyphs.errorMarker) marks an error return or an unanswered packet; \"other\" sums successes.",
+            "A raw return value (-95, 7) is one BTF does not name: -N is errno N.",
+            "Counts are exact; the log may drop or sample. Refresh \(Format.interval(state.refreshInterval)); any key closes.",
         ]
         let width = max(entries.map { keyW + $0.action.terminalWidth }.max()!, notes.map(\.terminalWidth).max()!) + 4
         let height = entries.count + notes.count + 3

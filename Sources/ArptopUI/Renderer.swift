@@ -14,7 +14,7 @@ public enum Renderer {
     /// Render `model` with `state`'s focus, zoom, overlays, scrolling and search at `size`.
     public static func render(model: ScreenModel, state: UIState, size: TerminalSize, glyphs: Glyphs) -> CellGrid {
         var p = Painter(size: size, glyphs: glyphs)
-        let layout = Layout.compute(size: size, zoomed: state.isZoomed, model: model)
+        let layout = Layout.compute(size: size, zoomed: state.isZoomed, model: model, verdicts: state.showsVerdicts)
         guard layout.kind != .tooSmall else {
             p.tooSmall(size)
             return p.grid
@@ -22,6 +22,9 @@ public enum Renderer {
         p.header(model, state: state, rect: layout.header)
         if let zoom = layout.zoom {
             p.zoom(model.pane(state.focus), function: state.focus, model: model, rect: zoom)
+        } else if let verdicts = layout.verdicts {
+            p.verdicts(model.verdicts, state: state, rect: verdicts)
+            p.log(model.log, state: state, wide: layout.kind == .wide, rect: layout.log, verdictsUnavailable: model.verdicts.unavailable)
         } else {
             for f in KernelFunction.allCases {
                 guard let rect = layout.panes[f] else { continue }
@@ -35,7 +38,7 @@ public enum Renderer {
                     p.grid.put(String(ch), row: r, col: s.col, style: Style(.border))
                 }
             }
-            p.log(model.log, state: state, wide: layout.kind == .wide, rect: layout.log)
+            p.log(model.log, state: state, wide: layout.kind == .wide, rect: layout.log, verdictsUnavailable: model.verdicts.unavailable)
             for s in layout.separators where s.bottom == layout.log.row {
                 p.grid.put(String(glyphs.teeUp), row: s.bottom, col: s.col, style: Style(.border))
             }
@@ -194,12 +197,26 @@ extension Painter {
         case .help: hints = [("any key", "close help")]
         case .picker: hints = [("type", "filter"), ("space", "toggle"), ("a", "all"), ("Enter", "apply"), ("Esc", "cancel")]
         default:
+            let pause = ("space", state.isPaused ? "resume" : "pause")
+            let otherLog = ("l", state.logMode == .calls ? "packets" : "calls")
+            let packetKeys: [(String, String)] = state.logMode == .packets && !(state.showsVerdicts && state.verdictsFocus == .table)
+                ? (state.packetCursor == nil ? [("\(glyphs.arrowUp)\(glyphs.arrowDown)", "select")]
+                   : [("Enter", state.isChainShown ? "hide chain" : "chain"), ("Esc", "unselect")])
+                : []
             if state.isZoomed {
-                hints = [("Esc", "back"), ("Tab", "next pane"), ("1-4", "pane"), ("space", state.isPaused ? "resume" : "pause"),
-                         ("?", "help"), ("q", "quit")]
+                hints = [("Esc", "back"), ("Tab", "next pane"), ("1-4", "pane"), pause, ("?", "help"), ("q", "quit")]
+            } else if state.showsVerdicts {
+                let table: [(String, String)] = state.verdictsFocus == .log ? packetKeys
+                    : model.verdicts.top.isEmpty ? []
+                    : [("\(glyphs.arrowUp)\(glyphs.arrowDown)", "select")] + (state.selectedUnansweredRow?.latestSequence != nil ? [("Enter", "packet")] : [])
+                hints = [("?", "help"), ("v", "panes")] + table + [("Tab", state.verdictsFocus == .table ? "log" : "table"), otherLog,
+                         pause, ("i", "interfaces"), ("/", "search"), ("c", "clear"), ("+/-", "refresh"), ("q", "quit")]
+            } else if state.logMode == .packets {
+                hints = [("?", "help"), pause, ("i", "interfaces"), ("v", "verdicts")] + packetKeys
+                    + [otherLog, ("/", "search"), ("Tab", "focus"), ("c", "clear"), ("+/-", "refresh"), ("q", "quit")]
             } else {
-                hints = [("?", "help"), ("space", state.isPaused ? "resume" : "pause"), ("i", "interfaces"), ("Tab", "focus"),
-                         ("Enter", "zoom"), ("/", "search"), ("c", "clear"), ("+/-", "refresh"), ("q", "quit")]
+                hints = [("?", "help"), pause, ("i", "interfaces"), ("v", "verdicts"), ("Enter", "zoom"), ("/", "search"),
+                         ("Tab", "focus"), otherLog, ("c", "clear"), ("+/-", "refresh"), ("q", "quit")]
             }
         }
         var left: [Segment] = []
@@ -226,6 +243,8 @@ extension Painter {
             used += w
         }
         for hint in hints where fitting.contains(hint.0) { left += segs(hint) }
+        // The last hint's trailing blank is no part of it (cutting it must not show an ellipsis).
+        while let last = left.last?.text, last.hasSuffix(" ") { left[left.count - 1].text = String(last.dropLast()) }
         segments(left, row: r, col: rect.col, limit: rect.right)
     }
 }

@@ -11,12 +11,16 @@ public struct ScreenModel: Sendable, Equatable {
     public var log: LogModel
     /// Every interface seen, with its total calls across the four functions (not filtered).
     public var interfaces: [InterfaceCount]
+    /// What the kernel did with the ARP packets (the `v` view).
+    public var verdicts: VerdictsModel
 
-    public init(header: HeaderInfo, panes: [PaneModel], log: LogModel, interfaces: [InterfaceCount]) {
+    public init(header: HeaderInfo, panes: [PaneModel], log: LogModel, interfaces: [InterfaceCount],
+                verdicts: VerdictsModel = VerdictsModel()) {
         self.header = header
         self.panes = panes
         self.log = log
         self.interfaces = interfaces
+        self.verdicts = verdicts
     }
 
     /// A model with nothing counted yet and no probe attached yet (reason nil: "waiting").
@@ -41,6 +45,7 @@ public struct ScreenModel: Sendable, Equatable {
         m.panes = panes.map { PaneModel(function: $0.function, status: $0.status) }
         m.log = LogModel()
         m.interfaces = interfaces.map { InterfaceCount(id: $0.id, name: $0.name, count: 0) }
+        m.verdicts = VerdictsModel(unavailable: verdicts.unavailable)
         return m
     }
 }
@@ -113,6 +118,9 @@ public struct HistogramBar: Sendable, Equatable {
 public struct LogModel: Sendable, Equatable {
     /// The lines held (oldest first, ascending `sequence`); the screen shows the newest at the bottom.
     public var lines: [LogLine]
+    /// The packets (arp_process calls, each with its `packet`) held, oldest first: what the log
+    /// shows in packet mode. Taken from the whole event log, not from `lines`.
+    public var packets: [LogLine] = []
     /// Events received for the log since start (or the last clear), including ones no longer held.
     public var total: UInt64
     /// Events the kernel could not hand over (ring buffer full). Always shown.
@@ -128,8 +136,9 @@ public struct LogModel: Sendable, Equatable {
     public var notice: String?
     public var noticeIsError: Bool
 
-    public init(lines: [LogLine] = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0,
+    public init(lines: [LogLine] = [], packets: [LogLine] = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0,
                 missed: UInt64 = 0, missedExact: Bool = true, notice: String? = nil, noticeIsError: Bool = false) {
+        self.packets = packets
         self.missed = missed
         self.missedExact = missedExact
         self.lines = lines
@@ -154,9 +163,12 @@ public struct LogLine: Sendable, Equatable {
     /// The decoded return: "0", "EXDEV", "RTN_LOCAL", …
     public var returnName: String
     public var isError: Bool
+    /// arp_process: the packet and what became of it (packet mode); nil for other functions.
+    public var packet: PacketLine?
 
     public init(sequence: UInt64, time: String, cpu: UInt32, interface: String, function: KernelFunction,
-                details: String, returnName: String, isError: Bool) {
+                details: String, returnName: String, isError: Bool, packet: PacketLine? = nil) {
+        self.packet = packet
         self.sequence = sequence
         self.time = time
         self.cpu = cpu
@@ -170,5 +182,169 @@ public struct LogLine: Sendable, Equatable {
     /// The text search looks in.
     public var searchText: String {
         "\(time) \(cpu) \(interface) \(function.name) \(details) \(returnName)"
+    }
+
+    /// The text search looks in, in a log mode: a packet line is searched by what it shows.
+    public func searchText(_ mode: LogMode) -> String {
+        guard mode == .packets, let p = packet else { return searchText }
+        return "\(time) \(interface) \(p.summary) \(p.verdictLabel ?? "no verdict") \(p.why ?? "")"
+    }
+}
+
+/// What the log lists: every logged call, or only the ARP packets with their verdicts.
+public enum LogMode: Sendable, Equatable {
+    case calls
+    case packets
+}
+
+/// One ARP packet (an arp_process call) as packet mode shows it, with its verdict, the one-line
+/// why when it was not answered, and the chain of calls behind the verdict (shown expanded).
+public struct PacketLine: Sendable, Equatable {
+    /// "request", "reply", "op 3"; empty when the call's entry was not seen.
+    public var op: String
+    public var sender: String
+    public var target: String
+    /// "rp_filter", "dropped", ...; nil: no verdict (a recording made without them, or the
+    /// call's entry not seen).
+    public var verdict: String?
+    /// The verdict's reason ("IP_RPFILTER", "gratuitous"); empty when it has none.
+    public var reason: String
+    public var isUnanswered: Bool
+    /// The one-line answer (`PacketVerdict.why`), when there is one.
+    public var why: String?
+    /// The calls the packet went through and the settings that decided, one per row.
+    public var chain: [String]
+
+    public init(op: String, sender: String, target: String, verdict: String?, reason: String = "", isUnanswered: Bool = false,
+                why: String? = nil, chain: [String] = []) {
+        self.op = op
+        self.sender = sender
+        self.target = target
+        self.verdict = verdict
+        self.reason = reason
+        self.isUnanswered = isUnanswered
+        self.why = why
+        self.chain = chain
+    }
+
+    /// "rp_filter (IP_RPFILTER)", "replied"; nil without a verdict.
+    public var verdictLabel: String? { verdict.map { reason.isEmpty ? $0 : "\($0) (\(reason))" } }
+
+    /// The why as a packet line shows it: the verdict beside it, marked, already says "not answered".
+    public var shortWhy: String? {
+        guard let why else { return nil }
+        let prefix = "not answered: "
+        return why.hasPrefix(prefix) ? String(why.dropFirst(prefix.count)) : why
+    }
+
+    /// "request 10.77.0.50 -> 10.77.0.1", "(entry not seen: attached mid-call)".
+    public var summary: String {
+        op.isEmpty ? "(entry not seen: attached mid-call)" : "\(op) \(sender) -> \(target)"
+    }
+}
+
+/// The verdicts view: per interface, packets by verdict with rates; the top unanswered
+/// (target, sender, interface, verdict) from the logged packets; and why the latest one was
+/// not answered. Counts are exact (the kernel's); the table is a sample of the log.
+public struct VerdictsModel: Sendable, Equatable {
+    /// Why no verdicts can be shown (arp_process not probed, a recording without them); nil
+    /// when they can.
+    public var unavailable: String?
+    /// The interfaces shown with packets since the clear, the most unanswered first.
+    public var interfaces: [VerdictInterface]
+    /// The busiest unanswered (target, sender, interface, verdict), from the logged packets.
+    public var top: [UnansweredRow]
+    /// Unanswered packets on the interfaces shown: counted (exact) and logged (in the table).
+    public var unansweredCounted: UInt64
+    public var unansweredLogged: UInt64
+    /// The most recent unanswered packet logged on the interfaces shown.
+    public var latest: UnansweredRow?
+
+    public init(unavailable: String? = nil, interfaces: [VerdictInterface] = [], top: [UnansweredRow] = [],
+                unansweredCounted: UInt64 = 0, unansweredLogged: UInt64 = 0, latest: UnansweredRow? = nil) {
+        self.unavailable = unavailable
+        self.interfaces = interfaces
+        self.top = top
+        self.unansweredCounted = unansweredCounted
+        self.unansweredLogged = unansweredLogged
+        self.latest = latest
+    }
+
+    public var packets: UInt64 { interfaces.reduce(0) { $0 + $1.packets } }
+    public var unanswered: UInt64 { interfaces.reduce(0) { $0 + $1.unanswered } }
+    public var ratePerSecond: Double { interfaces.reduce(0) { $0 + $1.ratePerSecond } }
+    /// Unanswered packets counted but not in the table (sampled or dropped from the log).
+    public var unansweredNotLogged: UInt64 { unansweredCounted > unansweredLogged ? unansweredCounted - unansweredLogged : 0 }
+}
+
+/// One interface's packets by verdict.
+public struct VerdictInterface: Sendable, Equatable {
+    public var id: InterfaceID
+    /// "vc", or "eth0 (netns 4026532281)" when the name is in several namespaces (as the picker).
+    public var label: String
+    public var rows: [VerdictCount]
+
+    public init(id: InterfaceID, label: String, rows: [VerdictCount]) {
+        self.id = id
+        self.label = label
+        self.rows = rows
+    }
+
+    public var packets: UInt64 { rows.reduce(0) { $0 + $1.count } }
+    public var unanswered: UInt64 { rows.filter(\.isUnanswered).reduce(0) { $0 + $1.count } }
+    public var ratePerSecond: Double { rows.reduce(0) { $0 + $1.ratePerSecond } }
+}
+
+/// Packets of one verdict (and reason) on one interface.
+public struct VerdictCount: Sendable, Equatable {
+    public var verdict: ArpVerdict
+    /// The reason's name ("IP_RPFILTER", "gratuitous"); empty when the verdict has none.
+    public var reasonName: String
+    public var count: UInt64
+    public var ratePerSecond: Double
+
+    public init(verdict: ArpVerdict, reasonName: String = "", count: UInt64, ratePerSecond: Double = 0) {
+        self.verdict = verdict
+        self.reasonName = reasonName
+        self.count = count
+        self.ratePerSecond = ratePerSecond
+    }
+
+    public var isUnanswered: Bool { verdict.isUnanswered }
+    /// "rp_filter (IP_RPFILTER)", "replied".
+    public var label: String { VerdictCount.label(verdict, reasonName) }
+
+    static func label(_ verdict: ArpVerdict, _ reasonName: String) -> String {
+        reasonName.isEmpty ? verdict.rawValue : "\(verdict.rawValue) (\(reasonName))"
+    }
+}
+
+/// One row of the top unanswered table.
+public struct UnansweredRow: Sendable, Equatable {
+    public var key: UnansweredKey
+    public var target: String
+    public var sender: String
+    public var interface: String
+    /// "rp_filter (IP_RPFILTER)", "not_local".
+    public var verdict: String
+    public var count: UInt64
+    /// Time of day of the latest packet ("14:03:07").
+    public var lastSeen: String
+    /// Why the latest packet was not answered.
+    public var why: String
+    /// The latest packet's sequence number in the log (Enter shows it there).
+    public var latestSequence: UInt64?
+
+    public init(key: UnansweredKey, target: String, sender: String, interface: String, verdict: String, count: UInt64,
+                lastSeen: String, why: String, latestSequence: UInt64? = nil) {
+        self.key = key
+        self.target = target
+        self.sender = sender
+        self.interface = interface
+        self.verdict = verdict
+        self.count = count
+        self.lastSeen = lastSeen
+        self.why = why
+        self.latestSequence = latestSequence
     }
 }

@@ -32,6 +32,19 @@ public struct UIState: Sendable {
     public private(set) var currentMatch: UInt64?
     public private(set) var refreshInterval: Double
     public private(set) var interfaceFilter: InterfaceFilter
+    /// What the log lists (`l` switches): every call, or the ARP packets with their verdicts.
+    public private(set) var logMode: LogMode = .calls
+    /// Packet mode: the selected packet line (its sequence number); nil: none, following.
+    public private(set) var packetCursor: UInt64?
+    /// Packet mode: the selected line shows its chain of calls under it (Enter).
+    public private(set) var isChainShown = false
+    /// The verdicts view (`v`) is up in place of the four panes.
+    public private(set) var showsVerdicts = false
+    /// In the verdicts view, what the arrows move (Tab switches): the top unanswered table or the log.
+    public enum VerdictsFocus: Sendable, Equatable { case table, log }
+    public private(set) var verdictsFocus: VerdictsFocus = .table
+    /// The selected row of the top unanswered table (by key: rows move as counts change).
+    public private(set) var selectedUnanswered: UnansweredKey?
 
     public init(model: ScreenModel, size: TerminalSize, refreshInterval: Double = 1, interfaceFilter: InterfaceFilter = .all) {
         self.live = model
@@ -55,39 +68,88 @@ public struct UIState: Sendable {
         let now = live.header.totalEvents, then = frozen.header.totalEvents
         return now > then ? now - then : 0
     }
-    public var layout: Layout { Layout.compute(size: size, zoomed: isZoomed, model: displayedModel) }
+    public var layout: Layout { Layout.compute(size: size, zoomed: isZoomed, model: displayedModel, verdicts: showsVerdicts) }
+    /// The log lines of the current mode: every call, or the packets.
+    public var logLines: [LogLine] { logMode == .calls ? displayedModel.log.lines : displayedModel.log.packets }
+    /// The selected top unanswered row, if it is still in the table.
+    public var selectedUnansweredRow: UnansweredRow? {
+        guard let key = selectedUnanswered else { return nil }
+        return displayedModel.verdicts.top.first { $0.key == key }
+    }
+    /// Whether the arrows move the top unanswered selection (verdicts view, table focused).
+    var arrowsMoveTable: Bool { showsVerdicts && verdictsFocus == .table }
     /// The search text to highlight: what is being typed, else the confirmed query.
     public var highlightQuery: String {
         if case .search(let draft) = overlay { return draft }
         return searchQuery
     }
 
-    /// Index range (into `displayedModel.log.lines`) of the log lines visible in `viewport` rows.
+    /// Index range (into `logLines`) of the log lines visible in `viewport` rows.
     public func visibleLogRange(viewport: Int) -> Range<Int> {
-        guard viewport > 0, let bottom = logBottomIndex(viewport: viewport) else { return 0..<0 }
-        return max(0, bottom - viewport + 1)..<(bottom + 1)
+        logWindow(viewport: viewport, width: logWidth).range
     }
+
+    /// What the log shows in `viewport` rows of `width` columns: the lines, the selected packet
+    /// line (packet mode) and the rows of its chain when expanded (they take rows from the lines).
+    public struct LogWindow: Equatable, Sendable {
+        /// Index range into `logLines`.
+        public var range: Range<Int>
+        /// Index of the selected packet line, when it is in the log.
+        public var cursor: Int?
+        /// The expanded chain's rows, drawn under the cursor line.
+        public var expanded: [String]
+    }
+
+    public func logWindow(viewport: Int, width: Int) -> LogWindow {
+        let lines = logLines
+        guard viewport > 0, !lines.isEmpty else { return LogWindow(range: 0..<0, cursor: nil, expanded: []) }
+        var cursor: Int?
+        if logMode == .packets, let c = packetCursor, case let i = lowerBound(c), i < lines.count, lines[i].sequence == c { cursor = i }
+        var expanded: [String] = []
+        if isChainShown, let c = cursor, let packet = lines[c].packet {
+            expanded = packet.expandedRows(width: Self.expandedWidth(logWidth: width))
+            let room = max(0, viewport - 1)  // the line itself stays
+            if expanded.count > room {
+                // The verdict and the why first; then the calls that fit, and how many do not.
+                let tail = Array(expanded.dropFirst(packet.chain.count))
+                let chainRoom = room - tail.count
+                if chainRoom <= 0 {
+                    expanded = Array(tail.prefix(room))
+                } else {
+                    let hidden = packet.chain.count - (chainRoom - 1)
+                    expanded = Array(packet.chain.prefix(chainRoom - 1))
+                        + ["\(hidden) more \(hidden == 1 ? "row" : "rows") (a taller terminal shows them)"] + tail
+                }
+            }
+        }
+        let n = viewport - expanded.count
+        var bottom = lines.count - 1
+        if let anchor = logAnchor {
+            bottom = max(min(lines.count - 1, lowerBound(anchor)), min(n - 1, lines.count - 1))
+        }
+        if let c = cursor {
+            if c > bottom { bottom = c } else if c < bottom - n + 1 { bottom = min(lines.count - 1, c + n - 1) }
+        }
+        return LogWindow(range: max(0, bottom - n + 1)..<(bottom + 1), cursor: cursor, expanded: expanded)
+    }
+
+    /// Columns an expanded chain row has in a log `logWidth` wide (it is indented under its line).
+    static func expandedWidth(logWidth: Int) -> Int { max(10, logWidth - 8) }
 
     /// Sequence numbers of log lines that match the highlighted query.
     public var matchingSequences: [UInt64] {
         let q = highlightQuery
         guard !q.isEmpty else { return [] }
-        return displayedModel.log.lines.filter { $0.searchText.containsIgnoringCase(q) }.map(\.sequence)
+        return logLines.filter { $0.searchText(logMode).containsIgnoringCase(q) }.map(\.sequence)
     }
 
-    private var viewport: Int { Layout.compute(size: size, zoomed: false, model: displayedModel).logViewportHeight }
-
-    private func logBottomIndex(viewport: Int) -> Int? {
-        let lines = displayedModel.log.lines
-        guard !lines.isEmpty else { return nil }
-        guard let anchor = logAnchor else { return lines.count - 1 }
-        let i = min(lines.count - 1, lowerBound(anchor))
-        return max(i, min(viewport - 1, lines.count - 1))
-    }
+    private var logLayout: Layout { Layout.compute(size: size, zoomed: false, model: displayedModel, verdicts: showsVerdicts) }
+    private var viewport: Int { logLayout.logViewportHeight }
+    private var logWidth: Int { logLayout.log.width }
 
     /// The first index whose sequence is ≥ `sequence` (count when none).
     private func lowerBound(_ sequence: UInt64) -> Int {
-        let lines = displayedModel.log.lines
+        let lines = logLines
         var lo = 0, hi = lines.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -140,30 +202,47 @@ public struct UIState: Sendable {
         case .character("i"):
             overlay = .picker(PickerState(interfaces: live.interfaces, filter: interfaceFilter))
             return .redraw
-        case .tab: return setFocus(KernelFunction(rawValue: (focus.rawValue + 1) % 4)!)
-        case .backTab: return setFocus(KernelFunction(rawValue: (focus.rawValue + 3) % 4)!)
+        case .character("v"):
+            showsVerdicts.toggle()
+            isZoomed = false
+            verdictsFocus = .table
+            return .redraw
+        case .character("l"):
+            logMode = logMode == .calls ? .packets : .calls
+            packetCursor = nil
+            isChainShown = false
+            return .redraw
+        case .tab, .backTab:
+            if showsVerdicts {
+                verdictsFocus = verdictsFocus == .table ? .log : .table
+                return .redraw
+            }
+            return setFocus(KernelFunction(rawValue: (focus.rawValue + (key == .tab ? 1 : 3)) % 4)!)
         case .character(let ch) where ("1"..."4").contains(ch):
+            showsVerdicts = false
             return setFocus(KernelFunction(rawValue: Int(String(ch))! - 1)!)
         case .enter:
+            if arrowsMoveTable { return showSelectedUnansweredPacket() }
+            if logMode == .packets, packetCursor != nil {
+                isChainShown.toggle()
+                return .redraw
+            }
+            if showsVerdicts { return .ignored }
             isZoomed.toggle()
             return .redraw
         case .escape:
             if isZoomed { isZoomed = false; return .redraw }
+            if arrowsMoveTable, selectedUnanswered != nil { selectedUnanswered = nil; return .redraw }
+            if isChainShown { isChainShown = false; return .redraw }
+            if packetCursor != nil { packetCursor = nil; logAnchor = nil; return .redraw }
             if !searchQuery.isEmpty { searchQuery = ""; currentMatch = nil; return .redraw }
+            if showsVerdicts { showsVerdicts = false; return .redraw }
             return .ignored
-        case .up: return isZoomed ? .ignored : scroll(by: -1)
-        case .down: return isZoomed ? .ignored : scroll(by: 1)
-        case .pageUp: return isZoomed ? .ignored : scroll(by: -max(1, viewport - 1))
-        case .pageDown: return isZoomed ? .ignored : scroll(by: max(1, viewport - 1))
-        case .home:
-            let lines = displayedModel.log.lines
-            guard !isZoomed, viewport > 0, lines.count > viewport else { return .ignored }
-            logAnchor = lines[viewport - 1].sequence
-            return .redraw
-        case .end:
-            guard !isZoomed else { return .ignored }
-            logAnchor = nil
-            return .redraw
+        case .up, .down, .pageUp, .pageDown, .home, .end:
+            if isZoomed { return .ignored }
+            if arrowsMoveTable { return moveTableSelection(key) }
+            if logMode == .packets { return movePacketCursor(key) }
+            return scrollLog(key)
         case .character("/"):
             isZoomed = false
             overlay = .search(draft: "")
@@ -177,6 +256,101 @@ public struct UIState: Sendable {
         case .character("-"), .character("_"): return stepRefresh(up: false)
         default: return .ignored
         }
+    }
+
+    /// Calls mode: the arrows, page and Home/End keys scroll the log.
+    private mutating func scrollLog(_ key: Key) -> HandlerResult {
+        switch key {
+        case .up: return scroll(by: -1)
+        case .down: return scroll(by: 1)
+        case .pageUp: return scroll(by: -max(1, viewport - 1))
+        case .pageDown: return scroll(by: max(1, viewport - 1))
+        case .home:
+            let lines = logLines
+            guard viewport > 0, lines.count > viewport else { return .ignored }
+            logAnchor = lines[viewport - 1].sequence
+            return .redraw
+        default:
+            logAnchor = nil
+            return .redraw
+        }
+    }
+
+    /// Packet mode: the arrows move the selected line (the first press selects the newest line
+    /// in view); the view scrolls to keep it in sight and stops following. Down past the newest
+    /// line, or End, drops the selection and follows again.
+    private mutating func movePacketCursor(_ key: Key) -> HandlerResult {
+        let lines = logLines
+        guard !lines.isEmpty, viewport > 0 else { return key == .end ? endFollow() : .ignored }
+        let window = logWindow(viewport: viewport, width: logWidth)
+        let page = max(1, window.range.count - 1)
+        let current = window.cursor
+        var target: Int
+        switch key {
+        case .up: target = current.map { $0 - 1 } ?? (window.range.upperBound - 1)
+        case .down:
+            guard let c = current else { return .ignored }
+            target = c + 1
+        case .pageUp: target = (current ?? window.range.upperBound - 1) - page
+        case .pageDown:
+            guard let c = current else { return .ignored }
+            target = c + page
+        case .home: target = 0
+        default: return endFollow()
+        }
+        if target >= lines.count { return endFollow() }
+        target = max(0, target)
+        if target == current { return .ignored }
+        packetCursor = lines[target].sequence
+        pinLogView()
+        return .redraw
+    }
+
+    /// Keeps the view where the window puts it (the cursor in sight): no more following.
+    private mutating func pinLogView() {
+        let window = logWindow(viewport: viewport, width: logWidth)
+        guard !window.range.isEmpty else { return }
+        logAnchor = logLines[window.range.upperBound - 1].sequence
+    }
+
+    private mutating func endFollow() -> HandlerResult {
+        packetCursor = nil
+        isChainShown = false
+        logAnchor = nil
+        return .redraw
+    }
+
+    /// The verdicts view's table: the arrows select a row (the first press the busiest).
+    private mutating func moveTableSelection(_ key: Key) -> HandlerResult {
+        let rows = displayedModel.verdicts.top
+        guard !rows.isEmpty else { return .ignored }
+        let current = selectedUnanswered.flatMap { key in rows.firstIndex { $0.key == key } }
+        var target: Int
+        switch key {
+        case .up: target = current.map { $0 - 1 } ?? 0
+        case .down: target = current.map { $0 + 1 } ?? 0
+        case .pageUp: target = (current ?? 0) - 10
+        case .pageDown: target = (current ?? 0) + 10
+        case .home: target = 0
+        default: target = rows.count - 1
+        }
+        target = max(0, min(rows.count - 1, target))
+        if target == current { return .ignored }
+        selectedUnanswered = rows[target].key
+        return .redraw
+    }
+
+    /// Enter on a top unanswered row: the log, in packet mode, on that row's latest packet with
+    /// its chain shown (when the log still holds it).
+    private mutating func showSelectedUnansweredPacket() -> HandlerResult {
+        guard let row = selectedUnansweredRow, let sequence = row.latestSequence,
+              displayedModel.log.packets.contains(where: { $0.sequence == sequence }) else { return .ignored }
+        logMode = .packets
+        verdictsFocus = .log
+        packetCursor = sequence
+        isChainShown = true
+        pinLogView()
+        return .redraw
     }
 
     private mutating func setFocus(_ f: KernelFunction) -> HandlerResult {
@@ -195,9 +369,11 @@ public struct UIState: Sendable {
     /// Move the bottom of the log view by `delta` lines (negative: back in time).
     /// Scrolling back stops following; reaching the newest line follows again.
     private mutating func scroll(by delta: Int) -> HandlerResult {
-        let lines = displayedModel.log.lines
+        let lines = logLines
         let vp = viewport
-        guard vp > 0, let bottom = logBottomIndex(viewport: vp), lines.count > vp else { return .ignored }
+        let range = visibleLogRange(viewport: vp)
+        guard vp > 0, !range.isEmpty, lines.count > vp else { return .ignored }
+        let bottom = range.upperBound - 1
         let minBottom = vp - 1
         let newBottom = min(lines.count - 1, max(minBottom, bottom + delta))
         if newBottom == lines.count - 1 && delta > 0 {
@@ -213,11 +389,11 @@ public struct UIState: Sendable {
     /// `n` (older) / `N` (newer): move to the next line matching the search, wrapping
     /// around, and scroll it into view.
     private mutating func jumpToMatch(older: Bool) -> HandlerResult {
-        let lines = displayedModel.log.lines
-        let matches = lines.indices.filter { lines[$0].searchText.containsIgnoringCase(searchQuery) }
+        let lines = logLines
+        let matches = lines.indices.filter { lines[$0].searchText(logMode).containsIgnoringCase(searchQuery) }
         let vp = viewport
         guard !searchQuery.isEmpty, !matches.isEmpty, vp > 0 else { return .ignored }
-        let bottom = logBottomIndex(viewport: vp) ?? 0
+        let bottom = max(0, visibleLogRange(viewport: vp).upperBound - 1)
         let from: Int
         if let cur = currentMatch, case let i = lowerBound(cur), i < lines.count, lines[i].sequence == cur {
             from = i
@@ -226,13 +402,19 @@ public struct UIState: Sendable {
         }
         let target = older ? (matches.last { $0 < from } ?? matches.last!) : (matches.first { $0 > from } ?? matches.first!)
         currentMatch = lines[target].sequence
-        reveal(index: target)
+        if logMode == .packets {
+            // The match is the selected packet: Enter shows its chain.
+            packetCursor = currentMatch
+            pinLogView()
+        } else {
+            reveal(index: target)
+        }
         return .redraw
     }
 
     /// Scroll so the line at `index` is visible (centred when it was not).
     private mutating func reveal(index: Int) {
-        let lines = displayedModel.log.lines
+        let lines = logLines
         let vp = viewport
         let range = visibleLogRange(viewport: vp)
         if range.contains(index) { return }
@@ -253,6 +435,9 @@ public struct UIState: Sendable {
         if let f = frozen { frozen = f.cleared() }
         logAnchor = nil
         currentMatch = nil
+        packetCursor = nil
+        isChainShown = false
+        selectedUnanswered = nil
         return .command(.clear)
     }
 
@@ -299,6 +484,8 @@ public struct UIState: Sendable {
             guard filter != interfaceFilter else { return .redraw }
             interfaceFilter = filter
             logAnchor = nil
+            packetCursor = nil
+            isChainShown = false
             return .command(.setInterfaceFilter(filter))
         case .up: p.cursor -= 1
         case .down: p.cursor += 1

@@ -64,6 +64,7 @@ struct LiveMode {
         aggregator.interfaceFilter = filter
         var log = EventLog(capacity: logCapacity)
         let lineCache = LogLineCache()  // each logged event is formatted once
+        var topUnanswered = TopUnanswered()  // the verdicts view's table, from the logged packets
         var screenSource = collector.screenSource
         var state = UIState(model: .empty(host: screenSource.host, kernelRelease: screenSource.kernelRelease),
                             size: size, refreshInterval: refresh, interfaceFilter: filter)
@@ -81,6 +82,7 @@ struct LiveMode {
             fresh.interfaceFilter = aggregator.interfaceFilter
             aggregator = fresh
             log.clear()
+            topUnanswered.clear()
             screenSource.logNotice = (note, false)
         }
 
@@ -104,7 +106,8 @@ struct LiveMode {
             aggregator.naming = collector.naming
             screenSource.label = collector.statusLabel ?? screenSource.label
             state.update(ScreenModel(aggregator: aggregator, log: log, source: screenSource,
-                                     elapsedSeconds: collector.elapsedSeconds(now: now), lineCache: lineCache))
+                                     elapsedSeconds: collector.elapsedSeconds(now: now), lineCache: lineCache,
+                                     topUnanswered: topUnanswered))
         }
 
         var fds = [pollfd(fd: term.inputFileDescriptor, events: Int16(POLLIN), revents: 0)]
@@ -128,6 +131,7 @@ struct LiveMode {
                     try collector.drainEvents(now: now) { event in
                         if let note = collector.takeRestart() { restart(note) }
                         log.append(event)
+                        topUnanswered.add(event, sequence: log.received - 1)
                         recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine)
                     }
                 } catch let failure as Failure where session == nil {
@@ -161,6 +165,7 @@ struct LiveMode {
                     case .clear:
                         aggregator.clear()
                         log.clear()
+                        topUnanswered.clear()
                     case .setInterfaceFilter(let f):
                         aggregator.interfaceFilter = f
                     case .setRefreshInterval(let seconds):

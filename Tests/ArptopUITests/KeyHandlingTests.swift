@@ -15,7 +15,7 @@ struct KeyHandlingTests {
     @Test("every key in the help does something on the main screen", arguments: [
         Key.character(" "), .character("p"), .character("i"), .tab, .backTab, .character("1"), .character("2"),
         .character("3"), .character("4"), .enter, .up, .pageUp, .home, .character("/"), .character("c"),
-        .character("+"), .character("-"), .character("?"), .function(1),
+        .character("+"), .character("-"), .character("?"), .function(1), .character("v"), .character("l"),
     ])
     func mainKeysHandled(key: Key) {
         var s = Fixtures.state()

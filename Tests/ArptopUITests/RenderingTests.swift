@@ -99,14 +99,16 @@ struct RenderingTests {
         TerminalSize(rows: 30, cols: 120), TerminalSize(rows: 100, cols: 300),
     ])
     func layoutTiles(size: TerminalSize) {
-        for model in [Fixtures.model(), ScreenModel.empty(), nil] {
-            let l = Layout.compute(size: size, zoomed: false, model: model)
+        for model in [Fixtures.model(), ScreenModel.empty(), VerdictFixtures.model(), nil] {
+          for verdicts in [false, true] {
+            let l = Layout.compute(size: size, zoomed: false, model: model, verdicts: verdicts)
             #expect(l.logViewportHeight >= 2)
             var covered = Array(repeating: 0, count: size.rows * size.cols)
-            for r in [l.header, l.log, l.footer] + Array(l.panes.values) + l.separators {
+            for r in [l.header, l.log, l.footer] + Array(l.panes.values) + l.separators + (l.verdicts.map { [$0] } ?? []) {
                 for row in r.row..<r.bottom { for col in r.col..<r.right { covered[row * size.cols + col] += 1 } }
             }
             #expect(covered.allSatisfy { $0 == 1 })
+          }
         }
     }
 
