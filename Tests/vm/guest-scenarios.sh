@@ -176,7 +176,11 @@ keys 4; keys Enter                           # zoom fib_validate_source
 capture zoom-fib_validate_source
 keys Escape; keys '?'                        # help
 capture help
-keys Escape; keys q
+keys Escape; keys v                          # the verdicts view
+capture verdicts
+keys v; keys l                               # the log as one line per packet
+capture packets
+keys l; keys q
 for _ in $(seq 1 100); do [ -f "$OUT/tui.exit" ] && break; sleep 0.2; done
 $TMUX_SOCK kill-server
 
