@@ -374,7 +374,6 @@ struct VMScreenTests {
 
     @Test("the verdicts view and the packet log answer why requests went unanswered", arguments: VMRun.kernels)
     func verdictScreens(kernel: String) throws {
-        let n = try VMRun.int("packets", kernel: kernel)
         let verdicts = try VMRun.text("tui-verdicts.txt", kernel: kernel)
         #expect(verdicts.contains("verdicts"), "\(verdicts)")
         let rp = try #require(verdicts.split(separator: "\n").first { $0.contains("rp_filter (IP_RPFILTER)") }, "\(verdicts)")
@@ -384,7 +383,6 @@ struct VMScreenTests {
         #expect(verdicts.contains("not answered: arp_ignore=1 on vc and 10.77.0.1 is not configured on vc"), "\(verdicts)")
         let packets = try VMRun.text("tui-packets.txt", kernel: kernel)
         #expect(packets.contains("ignored_arp_ignore") && packets.contains("reply_ignored"), "\(packets)")
-        _ = n
     }
 
     @Test("q leaves with status 0 and the recording replays: its summary matches the screen", arguments: VMRun.kernels)
