@@ -22,8 +22,10 @@ extension Painter {
             info.append(Segment("following ", Style(.muted)))
         } else {
             let newer = lines.count - range.upperBound
-            info += [Segment("\(glyphs.arrowDown) \(Format.count(newer)) newer ", Style(.warning, bold: true)),
-                     Segment("End", Style(.key, bold: true)), Segment(" follow ", Style(.muted))]
+            if newer > 0 {  // (none: a packet selected on the newest line holds the view)
+                info.append(Segment("\(glyphs.arrowDown) \(Format.count(newer)) newer ", Style(.warning, bold: true)))
+            }
+            info += [Segment("End", Style(.key, bold: true)), Segment(" follow ", Style(.muted))]
         }
         if !ruleDrawn {
             let focused = state.showsVerdicts && state.verdictsFocus == .log

@@ -28,8 +28,10 @@ public struct ScreenSource: Sendable {
 extension ScreenModel {
     /// What the screen shows, from the collector's state: exact counts, rates and histograms
     /// from `aggregator` (through its interface filter and clear baseline), the newest
-    /// `maxLogLines` events of `log` on the interfaces shown, and every interface seen for
-    /// the picker.
+    /// `maxLogLines` events of `log` on the interfaces shown (and as many of its ARP packets, for
+    /// packet mode), every interface seen for the picker, and the verdicts view: exact verdict
+    /// counts and rates from `aggregator`, the top unanswered from `topUnanswered` (the logged
+    /// packets; the caller feeds and clears it with the log).
     public init(aggregator: Aggregator, log: EventLog, source: ScreenSource, elapsedSeconds: Double, maxLogLines: Int = 5_000,
                 lineCache: LogLineCache? = nil, topUnanswered: TopUnanswered? = nil) {
         let naming = aggregator.naming
@@ -63,10 +65,10 @@ extension ScreenModel {
             return line
         }
         let lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { line($0.sequence, $0.event) }
-        let packets = VerdictsAdapter.recentPackets(log, limit: maxLogLines, filter: aggregator.interfaceFilter)
-            .map { line($0.sequence, $0.event) }
-        if let lineCache, lineCache.lines.count > 2 * max(lines.count + packets.count, 1) {
-            lineCache.lines = Dictionary((lines + packets).map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
+        // Packet mode lists the packets among those lines (already built: no second pass over the log).
+        let packets = lines.filter { $0.function == .arpProcess }
+        if let lineCache, lineCache.lines.count > 2 * max(lines.count, 1) {
+            lineCache.lines = Dictionary(uniqueKeysWithValues: lines.map { ($0.sequence, $0) })
         }
         let interfaces = Self.interfacesSeen(aggregator)
         self.init(

@@ -164,11 +164,16 @@ public struct LogLine: Sendable, Equatable {
     public var returnName: String
     public var isError: Bool
     /// arp_process: the packet and what became of it (packet mode); nil for other functions.
-    public var packet: PacketLine?
+    public var packet: PacketLine? {
+        get { packetBox?.value }
+        set { packetBox = newValue.map(PacketBox.init) }
+    }
+    /// Boxed: a line stays small to copy (the live view copies thousands per refresh).
+    private var packetBox: PacketBox?
 
     public init(sequence: UInt64, time: String, cpu: UInt32, interface: String, function: KernelFunction,
                 details: String, returnName: String, isError: Bool, packet: PacketLine? = nil) {
-        self.packet = packet
+        self.packetBox = packet.map(PacketBox.init)
         self.sequence = sequence
         self.time = time
         self.cpu = cpu
@@ -189,6 +194,13 @@ public struct LogLine: Sendable, Equatable {
         guard mode == .packets, let p = packet else { return searchText }
         return "\(time) \(interface) \(p.summary) \(p.verdictLabel ?? "no verdict") \(p.why ?? "")"
     }
+}
+
+/// A `PacketLine` held by reference (it never changes once built).
+final class PacketBox: Sendable, Equatable {
+    let value: PacketLine
+    init(_ value: PacketLine) { self.value = value }
+    static func == (a: PacketBox, b: PacketBox) -> Bool { a === b || a.value == b.value }
 }
 
 /// What the log lists: every logged call, or only the ARP packets with their verdicts.

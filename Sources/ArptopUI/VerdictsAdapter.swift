@@ -137,23 +137,6 @@ enum VerdictsAdapter {
         out.append(set.isEmpty ? "settings\(on): all 0" : "settings\(on): \(set.joined(separator: " ")) (others 0)")
         return out
     }
-
-    /// The newest `limit` arp_process events of `log` on the interfaces `filter` lets through,
-    /// oldest first, with their sequence numbers.
-    static func recentPackets(_ log: EventLog, limit: Int, filter: InterfaceFilter) -> [(sequence: UInt64, event: ProbeEvent)] {
-        var out: [(sequence: UInt64, event: ProbeEvent)] = []
-        let events = log.events
-        let firstSequence = log.received - UInt64(events.count)
-        var index = events.endIndex
-        while index > events.startIndex, out.count < limit {
-            index -= 1
-            let e = events[index]
-            if e.function == .arpProcess, filter.matches(e) {
-                out.append((sequence: firstSequence + UInt64(index), event: e))
-            }
-        }
-        return out.reversed()
-    }
 }
 
 extension PacketLine {

@@ -5,8 +5,12 @@ import ArptopCore
 /// interface, verdict) from the logged packets; and, on the last row(s), why the selected row's
 /// latest packet, else the latest unanswered packet, was not answered.
 extension Painter {
-    /// Rows of the why at the bottom: one on a wide screen, two (wrapped) on a narrow one.
-    static func verdictsWhyRows(width: Int) -> Int { width >= Layout.wideColumns ? 1 : 2 }
+    /// Rows of the why at the bottom: one when the sections are side by side (a why fits),
+    /// else two (wrapped). Fixed, so the layout does not move with the text.
+    static func verdictsWhyRows(width: Int) -> Int { verdictsSideBySide(width: width) ? 1 : 2 }
+
+    /// The interfaces beside the table (from 150 columns: each half then fits its rows), else above it.
+    static func verdictsSideBySide(width: Int) -> Bool { width >= 150 }
 
     /// How the interfaces are listed: every verdict on a row; the answered ones of an
     /// interface summed on one row; one row per interface naming its unanswered verdicts.
@@ -43,8 +47,8 @@ extension Painter {
         let content = max(0, height - 1 - why)
         let tableWant = 2 + max(1, min(10, v.top.count))
         let tableMin = min(tableWant, 2 + min(3, max(1, v.top.count)))
-        let wide = width >= Layout.wideColumns
-        // Side by side (wide), the interfaces have a title row and the whole height.
+        let wide = verdictsSideBySide(width: width)
+        // Side by side, the interfaces have a title row and the whole height.
         let room = wide ? content - 1 : content - tableMin
         let detail = InterfaceDetail.allCases.first { interfaceRows(v, $0) <= room } ?? .compact
         let rows = min(interfaceRows(v, detail), max(0, room))
@@ -86,7 +90,7 @@ extension Painter {
         let whyRows = min(Self.verdictsWhyRows(width: rect.width), max(0, body.height - 1))
         let plan = Self.verdictsPlan(v, width: rect.width, height: rect.height)
         let content = Rect(row: body.row, col: body.col, height: body.height - whyRows, width: body.width)
-        if rect.width >= Layout.wideColumns {
+        if Self.verdictsSideBySide(width: rect.width) {
             let lw = (content.width - 3) / 2
             let left = Rect(row: content.row, col: content.col, height: content.height, width: lw)
             let right = Rect(row: content.row, col: content.col + lw + 3, height: content.height, width: content.width - lw - 3)
@@ -156,8 +160,10 @@ extension Painter {
             if i.unanswered > 0 { grid.put(String(glyphs.errorMarker), row: r, col: rect.col, style: Style(.error, bold: true)) }
             var head = [Segment(i.label, Style(.title, bold: true)), Segment("  "),
                         Segment(Format.plural(i.packets, "packet"), Style(.normal, bold: true)), Segment("  "),
-                        Segment("\(Format.count(i.unanswered)) unanswered", i.unanswered > 0 ? Style(.error, bold: true) : Style(.muted)),
-                        Segment("  "), Segment(Format.rate(i.ratePerSecond)), Segment("/s", Style(.muted))]
+                        Segment("\(Format.count(i.unanswered)) unanswered", i.unanswered > 0 ? Style(.error, bold: true) : Style(.muted))]
+            // The rate only whole (a cut number would mislead).
+            let rate = [Segment("  "), Segment(Format.rate(i.ratePerSecond)), Segment("/s", Style(.muted))]
+            if Painter.width(head + rate) <= rect.width - 2 { head += rate }
             if detail == nil, i.unanswered > 0 {
                 let which = i.rows.filter(\.isUnanswered).map { "\($0.label) \(Format.count($0.count))" }.joined(separator: ", ")
                 head += [Segment(": ", Style(.muted)), Segment(which, Style(.error))]
