@@ -209,8 +209,10 @@ extension Painter {
     mutating func topUnanswered(_ v: VerdictsModel, state: UIState, rect: Rect) {
         guard rect.height > 0 else { return }
         var title = [Segment("Top unanswered", Style(.title, bold: true)), Segment(" (\(v.top.count))", Style(.muted)),
-                     Segment("  from the log: ", Style(.muted))]
-        if v.unansweredNotLogged > 0 {
+                     Segment(v.unansweredCounted == 0 && v.unansweredLogged == 0 ? "  from the logged packets" : "  from the log: ", Style(.muted))]
+        if v.unansweredCounted == 0 && v.unansweredLogged == 0 {
+            // nothing to qualify yet
+        } else if v.unansweredNotLogged > 0 {
             title += [Segment("\(Format.count(v.unansweredLogged)) of \(Format.count(v.unansweredCounted)) packets, ", Style(.muted)),
                       Segment("\(Format.count(v.unansweredNotLogged)) sampled out", Style(.warning, bold: true))]
         } else {

@@ -139,7 +139,9 @@ struct VerdictGoldenTests {
         #expect(empty.verdicts.unavailable == nil)
         var fresh = UIState(model: empty, size: Self.minimum)
         _ = fresh.handle(.character("v"))
-        #expect(Renderer.render(fresh, glyphs: .unicode).text.contains("no ARP packets yet"))
+        let freshGrid = Renderer.render(fresh, glyphs: .unicode).text
+        #expect(freshGrid.contains("no ARP packets yet"))
+        #expect(freshGrid.contains("Top unanswered (0)  from the logged packets "), "\(freshGrid)")
     }
 
     @Test("the verdicts view and the packet log in ASCII")
