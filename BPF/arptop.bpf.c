@@ -85,6 +85,7 @@ struct entry_rec {
 	__s32 route_ret;
 	__s32 validate_ret;
 	__u32 forward_route_type;
+	__s32 forward_ifindex;
 	__s32 reverse_ifindex;
 	char reverse_ifname[ARPTOP_IFNAMSIZ];
 	__s32 filter_ifindex;
@@ -613,6 +614,7 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 			ev->route_ret = e->route_ret;
 			ev->validate_ret = e->validate_ret;
 			ev->forward_route_type = e->forward_route_type;
+			ev->forward_ifindex = e->forward_ifindex;
 			ev->reverse_ifindex = e->reverse_ifindex;
 			__builtin_memcpy(ev->reverse_ifname, e->reverse_ifname, ARPTOP_IFNAMSIZ);
 			ev->filter_ifindex = e->filter_ifindex;
@@ -1129,6 +1131,7 @@ static __always_inline void note_lookup(struct entry_rec *p, bool in_validate, _
 		if (ret == 0 && res && daddr == p->target_ip && saddr == p->sender_ip) {
 			p->facts |= ARPTOP_FACT_FORWARD_ROUTE;
 			p->forward_route_type = KREAD(direct, res, type);
+			p->forward_ifindex = dev ? KREAD(direct, dev, ifindex) : 0;
 		}
 		return;
 	}

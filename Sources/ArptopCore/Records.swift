@@ -253,7 +253,10 @@ public struct EventRecord: Sendable, Equatable {
         m.append(("facts", .int(p.facts.rawValue)))
         if p.facts.contains(.routeInput) { m.append(("route_return", .int(p.routeReturn))) }
         if p.facts.contains(.validate) { m.append(("validate_return", .int(p.validateReturn))) }
-        if p.facts.contains(.forwardRoute) { m.append(("forward_route_type", .int(p.forwardRouteType))) }
+        if p.facts.contains(.forwardRoute) {
+            m.append(("forward_route_type", .int(p.forwardRouteType)))
+            m.append(("forward_ifindex", .int(p.forwardIfindex)))
+        }
         if p.facts.contains(.reverseRoute) {
             m.append(("reverse_route", .object([("ifindex", .int(p.reverseIfindex)), ("interface", .string(p.reverseIfname))])))
         }
@@ -271,6 +274,7 @@ public struct EventRecord: Sendable, Equatable {
         p.routeReturn = try f.optionalInteger("route_return") ?? 0
         p.validateReturn = try f.optionalInteger("validate_return") ?? 0
         p.forwardRouteType = try f.optionalInteger("forward_route_type") ?? 0
+        p.forwardIfindex = try f.optionalInteger("forward_ifindex") ?? 0
         if f.value("reverse_route") != nil {
             let r = try f.object("reverse_route")
             p.reverseIfindex = try r.integer("ifindex")

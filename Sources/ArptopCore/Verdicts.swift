@@ -162,6 +162,8 @@ public struct PacketVerdict: Equatable, Codable, Sendable {
     public var validateReturn: Int32 = 0
     /// The forward lookup's RTN_* (when `facts` has `.forwardRoute`).
     public var forwardRouteType: UInt32 = 0
+    /// The forward route's device: for a local target, the interface holding the address.
+    public var forwardIfindex: Int32 = 0
     /// Where the route back to the sender leaves (when `facts` has `.reverseRoute`).
     public var reverseIfindex: Int32 = 0
     public var reverseIfname: String = ""
@@ -176,7 +178,10 @@ extension PacketVerdict {
     /// The one-line answer for an unanswered packet (nil when it was answered or accepted),
     /// built from the kernel's facts only, e.g.
     /// `not answered: rp_filter=1 (strict): the route back to 10.77.0.50 leaves via va, not vc`.
-    public func why(interface: String, sender: IPv4, target: IPv4, naming: any ReturnValueNaming) -> String? {
+    /// `interfaceName` names an ifindex of the packet's namespace (for the interface holding
+    /// the target address); "" when unknown.
+    public func why(interface: String, sender: IPv4, target: IPv4, naming: any ReturnValueNaming,
+                    interfaceName: (Int32) -> String = { _ in "" }) -> String? {
         let s = settings
         let on = interface.isEmpty ? "this interface" : interface
         switch verdict {
@@ -193,7 +198,9 @@ extension PacketVerdict {
         case .ignoredArpIgnore:
             let rule: String
             switch s.arpIgnore {
-            case 1: rule = "\(target) is not configured on \(on)"
+            case 1:
+                let holder = facts.contains(.forwardRoute) && forwardIfindex != 0 ? interfaceName(forwardIfindex) : ""
+                rule = holder.isEmpty || holder == on ? "\(target) is not configured on \(on)" : "\(target) is configured on \(holder)"
             case 2: rule = "\(target) is not configured on \(on) in the subnet of sender \(sender)"
             case 3: rule = "\(target) has host scope"
             case 8: rule = "arp_ignore=8 never replies"

@@ -59,7 +59,7 @@ extension ScreenModel {
                 interface: interface,
                 function: e.function, details: e.details(naming: naming),
                 returnName: naming.returnName(e.ret, of: e.function), isError: e.isError,
-                packet: VerdictsAdapter.packetLine(e, interface: interface, naming: naming))
+                packet: VerdictsAdapter.packetLine(e, interface: interface, naming: naming) { aggregator.name(of: $0) })
             // Cache only lines whose interface is named: a later refresh may learn the name.
             if !e.ifname.isEmpty || !known.isEmpty { lineCache?.lines[sequence] = line }
             return line

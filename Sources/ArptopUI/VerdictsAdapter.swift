@@ -46,7 +46,10 @@ enum VerdictsAdapter {
             let name = e.ifname.isEmpty ? aggregator.name(of: e.key.interface) : e.ifname
             let shown = label(e.key.interface, e.ifname)
             let reason = e.key.verdict.hasReason ? verdictReasonName(e.key.verdict, e.key.reason, naming: naming) : ""
-            let why = e.latest.packet?.why(interface: name, sender: e.key.sender, target: e.key.target, naming: naming)
+            let netns = e.key.interface.netns
+            let why = e.latest.packet?.why(interface: name, sender: e.key.sender, target: e.key.target, naming: naming) {
+                aggregator.name(of: InterfaceID(netns: netns, ifindex: $0))
+            }
             return UnansweredRow(
                 key: e.key, target: e.key.target.description, sender: e.key.sender.description, interface: shown,
                 verdict: VerdictCount.label(e.key.verdict, reason), count: e.count,
@@ -83,7 +86,8 @@ enum VerdictsAdapter {
     // MARK: - Packet lines
 
     /// An arp_process event as a packet line; nil for the other functions.
-    static func packetLine(_ e: ProbeEvent, interface: String, naming: any ReturnValueNaming) -> PacketLine? {
+    static func packetLine(_ e: ProbeEvent, interface: String, naming: any ReturnValueNaming,
+                           interfaceName: (InterfaceID) -> String = { _ in "" }) -> PacketLine? {
         guard e.function == .arpProcess else { return nil }
         guard !e.missingEntry else { return PacketLine(op: "", sender: "", target: "", verdict: nil) }
         let op: String
@@ -98,7 +102,9 @@ enum VerdictsAdapter {
         line.verdict = p.verdict.rawValue
         line.reason = reason
         line.isUnanswered = p.verdict.isUnanswered
-        line.why = p.why(interface: interface, sender: e.senderIP, target: e.targetIP, naming: naming)
+        line.why = p.why(interface: interface, sender: e.senderIP, target: e.targetIP, naming: naming) {
+            interfaceName(InterfaceID(netns: e.interface.netns, ifindex: $0))
+        }
         line.chain = chain(p, event: e, interface: interface, naming: naming)
         return line
     }

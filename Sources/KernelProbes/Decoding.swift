@@ -62,6 +62,7 @@ extension PacketVerdict {
         routeReturn = e.route_ret
         validateReturn = e.validate_ret
         forwardRouteType = e.forward_route_type
+        forwardIfindex = e.forward_ifindex
         reverseIfindex = e.reverse_ifindex
         reverseIfname = cString(tuple: e.reverse_ifname)
         filterIfindex = e.filter_ifindex

@@ -67,6 +67,7 @@ struct VerdictTests {
         packet.routeReturn = -18
         packet.validateReturn = -18
         packet.forwardRouteType = 2
+        packet.forwardIfindex = 5
         packet.reverseIfindex = 3
         packet.reverseIfname = "va"
         packet.settings.rpFilter = 1
@@ -121,6 +122,10 @@ struct VerdictTests {
         ignore.settings.arpIgnore = 1
         #expect(ignore.why(interface: "eth3", sender: sender, target: target, naming: TestNaming())
                 == "not answered: arp_ignore=1 on eth3 and 10.88.0.1 is not configured on eth3")
+        ignore.facts = [.forwardRoute]
+        ignore.forwardIfindex = 4
+        #expect(ignore.why(interface: "eth3", sender: sender, target: target, naming: TestNaming()) { $0 == 4 ? "eth4" : "" }
+                == "not answered: arp_ignore=1 on eth3 and 10.88.0.1 is configured on eth4")
         #expect(PacketVerdict(verdict: .replied).why(interface: "eth3", sender: sender, target: target, naming: TestNaming()) == nil)
     }
 }

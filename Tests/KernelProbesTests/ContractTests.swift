@@ -57,6 +57,7 @@ struct ContractTests {
         e.facts = UInt32(ARPTOP_FACT_ROUTE_INPUT | ARPTOP_FACT_REVERSE_ROUTE)
         e.route_ret = -18
         e.reverse_ifindex = 4
+        e.forward_ifindex = 7
         withUnsafeMutableBytes(of: &e.reverse_ifname) { raw in
             for (i, b) in "eth4".utf8.enumerated() { raw[i] = b }
         }
@@ -64,7 +65,7 @@ struct ContractTests {
         let packet = try #require(event.packet)
         #expect(packet.verdict == .rpFilter && packet.reason == -18)
         #expect(packet.facts == [.routeInput, .reverseRoute] && packet.routeReturn == -18)
-        #expect(packet.reverseIfindex == 4 && packet.reverseIfname == "eth4")
+        #expect(packet.reverseIfindex == 4 && packet.reverseIfname == "eth4" && packet.forwardIfindex == 7)
         #expect(packet.settings.rpFilter == 2 && packet.settings.arpIgnore == 1 && packet.settings.arpFilter == 0)
         #expect(event.timestampNs == 123_456_789)
         #expect(event.durationNs == 42)

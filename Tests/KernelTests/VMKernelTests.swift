@@ -379,8 +379,9 @@ struct VMScreenTests {
         let rp = try #require(verdicts.split(separator: "\n").first { $0.contains("rp_filter (IP_RPFILTER)") }, "\(verdicts)")
         #expect(rp.contains("!"), "unanswered verdicts are marked: \(rp)")
         #expect(verdicts.contains("ignored_arp_ignore") && verdicts.contains("not_local") && verdicts.contains("replied"), "\(verdicts)")
-        // The last unanswered packets were the arp_ignore ones on vc: the why names the setting.
-        #expect(verdicts.contains("not answered: arp_ignore=1 on vc and 10.77.0.1 is not configured on vc"), "\(verdicts)")
+        // The last unanswered packets were the arp_ignore ones on vc: the why names the setting
+        // and the interface that holds the address (the forward route's device).
+        #expect(verdicts.contains("not answered: arp_ignore=1 on vc and 10.77.0.1 is configured on va"), "\(verdicts)")
         let packets = try VMRun.text("tui-packets.txt", kernel: kernel)
         #expect(packets.contains("ignored_arp_ignore") && packets.contains("reply_ignored"), "\(packets)")
     }

@@ -180,7 +180,7 @@ struct arptop_event {
 	__u8 sender_mac[6];
 	__u32 sender_ip;    /* network order */
 	__u32 target_ip;    /* network order */
-	__u8 reserved8[4];
+	__s32 forward_ifindex; /* arp_process: the device of the forward route (for a local target, the one holding the address) */
 
 	/* ip_route_input_slow, fib_lookup (flow), fib_validate_source */
 	__u32 daddr;        /* network order */
@@ -228,5 +228,6 @@ _Static_assert(__builtin_offsetof(struct arptop_event, settings) == 148, "arptop
 _Static_assert(__builtin_offsetof(struct arptop_event, ifname) == 48, "arptop_event.ifname");
 _Static_assert(__builtin_offsetof(struct arptop_event, arp_op) == 64, "arptop_event.arp_op");
 _Static_assert(__builtin_offsetof(struct arptop_event, daddr) == 84, "arptop_event.daddr");
+_Static_assert(__builtin_offsetof(struct arptop_event, forward_ifindex) == 80, "arptop_event.forward_ifindex");
 
 #endif /* ARPTOP_ABI_H */
