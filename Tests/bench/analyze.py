@@ -54,6 +54,9 @@ def arptop_summary_counts(name):
         if m:
             fn = m.group(1)
             continue
+        if line.startswith("ARP verdicts"):  # the verdict table after the functions' tables
+            fn = None
+            continue
         m = re.match(r"events: (\d+) logged, (\d+) dropped, (\d+) sampled", line)
         if m:
             events = dict(zip(("logged", "dropped", "sampled"), map(int, m.groups())))
