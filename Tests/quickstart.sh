@@ -26,7 +26,7 @@ install_debs() {
 }
 
 BUILD_DEBS=(libbpf-dev libelf-dev zlib1g-dev libncurses-dev pkg-config)
-TEST_DEBS=(qemu-system-x86 busybox-static linux-image-amd64 iputils-arping iproute2 bpftool bpftrace tmux python3-pip python3-pyte python3-pil fonts-dejavu-core prometheus
+TEST_DEBS=(qemu-system-x86 busybox-static linux-image-amd64 iputils-arping iputils-ping tcpdump iproute2 bpftool bpftrace tmux python3-pip python3-pyte python3-pil fonts-dejavu-core prometheus
 	file kmod util-linux debian-archive-keyring)
 
 case "${1:-}" in
