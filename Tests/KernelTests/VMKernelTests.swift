@@ -53,7 +53,7 @@ enum VMRun {
             return .success(out)
         }
         var env = ProcessInfo.processInfo.environment
-        if kernel != fullKernel { env["ARPTOP_VM_ONLY"] = "guest-scenarios" }
+        if kernel != fullKernel { env["ARPTOP_VM_ONLY"] = "guest-scenarios,guest-verdicts" }
         do {
             let r = try run([repo.appending(path: "Tests/vm/run-vm-tests.sh").path, ArptopBinary.path, out.path, kernel],
                             environment: env)

@@ -2,7 +2,7 @@
 # Boots one kernel of the matrix (Tests/vm/kernels.sh: 5.10, 6.1, 6.12, 7) under QEMU with
 # virtme-ng and runs Tests/vm/guest-*.sh inside it (in name order) against a built arptop.
 # Usage: run-vm-tests.sh ARPTOP_BINARY OUT_DIR [KERNEL]     (KERNEL defaults to 6.1)
-# ARPTOP_VM_ONLY=guest-scenarios runs just that guest script.
+# ARPTOP_VM_ONLY=guest-scenarios runs just that guest script (a comma-separated list: those).
 # Exit status: 0 when the guest completed its scenarios (assertions live in
 # Tests/KernelTests), 2 when the VM prerequisites are missing, 1 otherwise.
 set -u
