@@ -34,9 +34,7 @@ public enum PrometheusText {
 
         family(&out, "arptop_calls_total", .counter,
                "Calls of a probed kernel function per network namespace, interface and decoded return value (result), exact, counted in the kernel since the probes attached; fib_lookup successes carry the route type when known.")
-        var order: [String] = []
-        var sums: [String: UInt64] = [:]
-        for row in rows {
+        samples(&out, "arptop_calls_total", rows.map { row in
             var labels: [(String, String)] = [
                 ("function", row.function.name),
                 ("interface", row.ifname),
@@ -45,33 +43,20 @@ public enum PrometheusText {
                 ("result", row.returnName),
             ]
             if let routeType = row.routeTypeName { labels.append(("route_type", routeType)) }
-            let series = "arptop_calls_total" + labelSet(labels)
-            if let sum = sums[series] {
-                let (total, overflow) = sum.addingReportingOverflow(row.count)
-                sums[series] = overflow ? .max : total
-            } else {
-                order.append(series)
-                sums[series] = row.count
-            }
-        }
-        for series in order { sample(&out, series, sums[series]!) }
+            return (labels, row.count)
+        })
 
         if !verdicts.isEmpty {
             family(&out, "arptop_arp_verdicts_total", .counter,
                    "ARP packets per network namespace, interface and verdict (what the kernel did with them: replied, not_local, rp_filter, ...), exact, counted in the kernel since the probes attached.")
-            var order: [String] = []
-            var sums: [String: UInt64] = [:]
-            for row in verdicts {
+            samples(&out, "arptop_arp_verdicts_total", verdicts.map { row in
                 var labels: [(String, String)] = [
                     ("interface", row.ifname), ("netns", String(row.interface.netns)),
                     ("ifindex", String(row.interface.ifindex)), ("verdict", row.verdict.rawValue),
                 ]
                 if row.verdict.hasReason { labels.append(("reason", row.reasonName)) }
-                let series = "arptop_arp_verdicts_total" + labelSet(labels)
-                if sums[series] == nil { order.append(series) }
-                sums[series, default: 0] = (sums[series] ?? 0).addingSaturated(row.count)
-            }
-            for series in order { sample(&out, series, sums[series]!) }
+                return (labels, row.count)
+            })
         }
 
         family(&out, "arptop_probe_attached", .gauge,
@@ -115,6 +100,23 @@ public enum PrometheusText {
     }
 
     /// A label value with backslash, double quote and line feed escaped.
+    /// One sample per label set, in first-seen order: rows that end up with the same labels (two
+    /// values with one name) are summed, saturating, since a series must appear once.
+    static func samples(_ out: inout String, _ metric: String, _ rows: [([(String, String)], UInt64)]) {
+        var order: [String] = []
+        var sums: [String: UInt64] = [:]
+        for (labels, count) in rows {
+            let series = metric + labelSet(labels)
+            if let sum = sums[series] {
+                sums[series] = sum.addingSaturated(count)
+            } else {
+                order.append(series)
+                sums[series] = count
+            }
+        }
+        for series in order { sample(&out, series, sums[series]!) }
+    }
+
     static func escapeLabelValue(_ value: String) -> String {
         escape(value, quote: true)
     }
