@@ -638,6 +638,98 @@ static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u6
 	finish(&o, NULL, NULL, now);
 }
 
+static __always_inline bool ipv4_multicast(__u32 be) { return (be & 0xf0) == 0xe0; }
+static __always_inline bool ipv4_loopback(__u32 be) { return (be & 0xff) == 0x7f; }
+
+/*
+ * What the kernel did with the packet, from arp_process's return value and
+ * the facts its nested calls left in `p`, following arp_process's own order
+ * (net/ipv4/arp.c). Never a guess: a fact that should be there and is not
+ * gives ARPTOP_VERDICT_UNKNOWN.
+ */
+static __always_inline void decide_verdict(const struct entry_rec *p, __s32 ret, struct outcome *o)
+{
+	__u32 f = p->facts;
+	const struct arptop_arp_settings *c = &p->settings;
+
+	o->reason = 0;
+	if (ret == 1 /* NET_RX_DROP */) {
+		o->verdict = ARPTOP_VERDICT_DROPPED;
+		if (p->flags & ARPTOP_EVF_NO_INDEV)
+			o->reason = ARPTOP_DROP_NO_INDEV;
+		else if (f & ARPTOP_FACT_MALFORMED)
+			o->reason = ARPTOP_DROP_MALFORMED;
+		else if (p->arp_op != ARPTOP_ARPOP_REQUEST && p->arp_op != ARPTOP_ARPOP_REPLY)
+			o->reason = ARPTOP_DROP_BAD_OP;
+		else if (ipv4_multicast(p->target_ip))
+			o->reason = ARPTOP_DROP_MULTICAST;
+		else if (ipv4_loopback(p->target_ip) && !c->route_localnet)
+			o->reason = ARPTOP_DROP_LOOPBACK;
+		else if (p->sender_ip == p->target_ip && c->drop_gratuitous_arp)
+			o->reason = ARPTOP_DROP_GRATUITOUS;
+		else
+			o->reason = ARPTOP_DROP_OTHER;
+		return;
+	}
+	if (ret != 0 || (f & ARPTOP_FACT_MALFORMED)) {
+		o->verdict = ARPTOP_VERDICT_UNKNOWN;
+		return;
+	}
+	if (p->sender_ip == 0) {
+		o->verdict = (f & ARPTOP_FACT_XMIT) ? ARPTOP_VERDICT_DAD_REPLIED : ARPTOP_VERDICT_DAD_IGNORED;
+		return;
+	}
+	if (p->arp_op == ARPTOP_ARPOP_REQUEST && p->sender_ip != p->target_ip) {
+		if (f & ARPTOP_FACT_XMIT) {
+			o->verdict = (f & ARPTOP_FACT_FORWARD_ROUTE) && p->forward_route_type == ARPTOP_RTN_LOCAL
+				? ARPTOP_VERDICT_REPLIED : ARPTOP_VERDICT_PROXY_REPLIED;
+			return;
+		}
+		if (f & ARPTOP_FACT_ENQUEUED) {
+			o->verdict = ARPTOP_VERDICT_PROXY_QUEUED;
+			return;
+		}
+		if (!(f & ARPTOP_FACT_ROUTE_INPUT)) {
+			o->verdict = ARPTOP_VERDICT_UNKNOWN;
+			return;
+		}
+		if (p->route_ret != 0) {
+			o->verdict = p->route_ret == route_input_rpfilter_ret ? ARPTOP_VERDICT_RP_FILTER
+									    : ARPTOP_VERDICT_ROUTE_ERROR;
+			o->reason = p->route_ret;
+			return;
+		}
+		if (!(f & ARPTOP_FACT_FORWARD_ROUTE)) {
+			o->verdict = ARPTOP_VERDICT_UNKNOWN;
+			return;
+		}
+		if (p->forward_route_type != ARPTOP_RTN_LOCAL) {
+			o->verdict = ARPTOP_VERDICT_NOT_LOCAL;
+			return;
+		}
+		if (c->arp_ignore == 8 || ((f & ARPTOP_FACT_CONFIRM) && !(f & ARPTOP_FACT_CONFIRMED))) {
+			o->verdict = ARPTOP_VERDICT_IGNORED_ARP_IGNORE;
+			return;
+		}
+		if (c->arp_filter) {
+			if (!(f & ARPTOP_FACT_FILTER_ROUTE))
+				o->verdict = ARPTOP_VERDICT_UNKNOWN;
+			else if (p->filter_ifindex != p->ifindex)
+				o->verdict = ARPTOP_VERDICT_IGNORED_ARP_FILTER;
+			else
+				o->verdict = ARPTOP_VERDICT_NO_NEIGHBOUR;
+			return;
+		}
+		o->verdict = ARPTOP_VERDICT_NO_NEIGHBOUR;
+		return;
+	}
+	/* A reply, or a gratuitous ARP (sender == target): did it update the table? */
+	if (p->sender_ip == p->target_ip)
+		o->verdict = (f & ARPTOP_FACT_NEIGH_UPDATE) ? ARPTOP_VERDICT_GARP_ACCEPTED : ARPTOP_VERDICT_GARP_IGNORED;
+	else
+		o->verdict = (f & ARPTOP_FACT_NEIGH_UPDATE) ? ARPTOP_VERDICT_REPLY_ACCEPTED : ARPTOP_VERDICT_REPLY_IGNORED;
+}
+
 /* The route input of packet `p` returned `ret` (its own lookup: daddr = target, saddr = sender). */
 static __always_inline void note_route_input(struct entry_rec *p, __s32 ret, __u32 daddr, __u32 saddr)
 {
@@ -673,11 +765,15 @@ static __always_inline void simple_return(__u32 function, __s32 ret)
 	o.ifindex = e->ifindex;
 	o.ret = ret;
 	o.table_id = e->table_id;
+	if (function == ARPTOP_FN_ARP_PROCESS)
+		decide_verdict(e, ret, &o);
 	finish(&o, e, e->ifname, now);
 	if (function == ARPTOP_FN_IP_ROUTE_INPUT_SLOW)
 		note_route_input(packet_of(&ref), ret, e->daddr, e->saddr);
 	else if (function == ARPTOP_FN_FIB_VALIDATE_SOURCE)
 		note_validate(packet_of(&ref), ret);
+	else if (function == ARPTOP_FN_ARP_PROCESS)
+		ref.s->arp_slot = e->outer_arp_slot; /* this packet is done */
 	pop_entry(&ref);
 }
 
@@ -776,120 +872,6 @@ static __always_inline void arp_process_enter(struct sk_buff *skb, bool direct)
 	__builtin_memcpy(&e->target_ip, pkt.body.ar_tip, 4);
 }
 
-static __always_inline bool ipv4_multicast(__u32 be) { return (be & 0xf0) == 0xe0; }
-static __always_inline bool ipv4_loopback(__u32 be) { return (be & 0xff) == 0x7f; }
-
-/*
- * What the kernel did with the packet, from arp_process's return value and
- * the facts its nested calls left in `p`, following arp_process's own order
- * (net/ipv4/arp.c). Never a guess: a fact that should be there and is not
- * gives ARPTOP_VERDICT_UNKNOWN.
- */
-static __always_inline void decide_verdict(const struct entry_rec *p, __s32 ret, struct outcome *o)
-{
-	__u32 f = p->facts;
-	const struct arptop_arp_settings *c = &p->settings;
-
-	o->reason = 0;
-	if (ret == 1 /* NET_RX_DROP */) {
-		o->verdict = ARPTOP_VERDICT_DROPPED;
-		if (p->flags & ARPTOP_EVF_NO_INDEV)
-			o->reason = ARPTOP_DROP_NO_INDEV;
-		else if (f & ARPTOP_FACT_MALFORMED)
-			o->reason = ARPTOP_DROP_MALFORMED;
-		else if (p->arp_op != ARPTOP_ARPOP_REQUEST && p->arp_op != ARPTOP_ARPOP_REPLY)
-			o->reason = ARPTOP_DROP_BAD_OP;
-		else if (ipv4_multicast(p->target_ip))
-			o->reason = ARPTOP_DROP_MULTICAST;
-		else if (ipv4_loopback(p->target_ip) && !c->route_localnet)
-			o->reason = ARPTOP_DROP_LOOPBACK;
-		else if (p->sender_ip == p->target_ip && c->drop_gratuitous_arp)
-			o->reason = ARPTOP_DROP_GRATUITOUS;
-		else
-			o->reason = ARPTOP_DROP_OTHER;
-		return;
-	}
-	if (ret != 0 || (f & ARPTOP_FACT_MALFORMED)) {
-		o->verdict = ARPTOP_VERDICT_UNKNOWN;
-		return;
-	}
-	if (p->sender_ip == 0) {
-		o->verdict = (f & ARPTOP_FACT_XMIT) ? ARPTOP_VERDICT_DAD_REPLIED : ARPTOP_VERDICT_DAD_IGNORED;
-		return;
-	}
-	if (p->arp_op == ARPTOP_ARPOP_REQUEST && p->sender_ip != p->target_ip) {
-		if (f & ARPTOP_FACT_XMIT) {
-			o->verdict = (f & ARPTOP_FACT_FORWARD_ROUTE) && p->forward_route_type == ARPTOP_RTN_LOCAL
-				? ARPTOP_VERDICT_REPLIED : ARPTOP_VERDICT_PROXY_REPLIED;
-			return;
-		}
-		if (f & ARPTOP_FACT_ENQUEUED) {
-			o->verdict = ARPTOP_VERDICT_PROXY_QUEUED;
-			return;
-		}
-		if (!(f & ARPTOP_FACT_ROUTE_INPUT)) {
-			o->verdict = ARPTOP_VERDICT_UNKNOWN;
-			return;
-		}
-		if (p->route_ret != 0) {
-			o->verdict = p->route_ret == route_input_rpfilter_ret ? ARPTOP_VERDICT_RP_FILTER
-									    : ARPTOP_VERDICT_ROUTE_ERROR;
-			o->reason = p->route_ret;
-			return;
-		}
-		if (!(f & ARPTOP_FACT_FORWARD_ROUTE)) {
-			o->verdict = ARPTOP_VERDICT_UNKNOWN;
-			return;
-		}
-		if (p->forward_route_type != ARPTOP_RTN_LOCAL) {
-			o->verdict = ARPTOP_VERDICT_NOT_LOCAL;
-			return;
-		}
-		if (c->arp_ignore == 8 || ((f & ARPTOP_FACT_CONFIRM) && !(f & ARPTOP_FACT_CONFIRMED))) {
-			o->verdict = ARPTOP_VERDICT_IGNORED_ARP_IGNORE;
-			return;
-		}
-		if (c->arp_filter) {
-			if (!(f & ARPTOP_FACT_FILTER_ROUTE))
-				o->verdict = ARPTOP_VERDICT_UNKNOWN;
-			else if (p->filter_ifindex != p->ifindex)
-				o->verdict = ARPTOP_VERDICT_IGNORED_ARP_FILTER;
-			else
-				o->verdict = ARPTOP_VERDICT_NO_NEIGHBOUR;
-			return;
-		}
-		o->verdict = ARPTOP_VERDICT_NO_NEIGHBOUR;
-		return;
-	}
-	/* A reply, or a gratuitous ARP (sender == target): did it update the table? */
-	if (p->sender_ip == p->target_ip)
-		o->verdict = (f & ARPTOP_FACT_NEIGH_UPDATE) ? ARPTOP_VERDICT_GARP_ACCEPTED : ARPTOP_VERDICT_GARP_IGNORED;
-	else
-		o->verdict = (f & ARPTOP_FACT_NEIGH_UPDATE) ? ARPTOP_VERDICT_REPLY_ACCEPTED : ARPTOP_VERDICT_REPLY_IGNORED;
-}
-
-/* Return of arp_process: count the call with the packet's verdict and log it. */
-static __always_inline void arp_process_return(__s32 ret)
-{
-	__u64 now = bpf_ktime_get_ns();
-	struct stack_ref ref;
-	struct entry_rec *e = returning_entry(ARPTOP_FN_ARP_PROCESS, &ref, now);
-	struct outcome o = {};
-
-	if (!e) {
-		finish_without_entry(ARPTOP_FN_ARP_PROCESS, ret, now);
-		return;
-	}
-	o.function = ARPTOP_FN_ARP_PROCESS;
-	o.netns = e->netns;
-	o.ifindex = e->ifindex;
-	o.ret = ret;
-	decide_verdict(e, ret, &o);
-	finish(&o, e, e->ifname, now);
-	ref.s->arp_slot = e->outer_arp_slot;
-	pop_entry(&ref);
-}
-
 SEC("fentry/arp_process")
 int BPF_PROG(arp_process_fentry, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
@@ -900,7 +882,7 @@ int BPF_PROG(arp_process_fentry, struct net *net, struct sock *sk, struct sk_buf
 SEC("fexit/arp_process")
 int BPF_PROG(arp_process_fexit, struct net *net, struct sock *sk, struct sk_buff *skb, long ret)
 {
-	arp_process_return((__s32)ret);
+	simple_return(ARPTOP_FN_ARP_PROCESS, (__s32)ret);
 	return 0;
 }
 
@@ -914,7 +896,7 @@ int BPF_KPROBE(arp_process_kprobe, struct net *net, struct sock *sk, struct sk_b
 SEC("kretprobe/arp_process")
 int BPF_KRETPROBE(arp_process_kretprobe, long ret)
 {
-	arp_process_return((__s32)ret);
+	simple_return(ARPTOP_FN_ARP_PROCESS, (__s32)ret);
 	return 0;
 }
 
