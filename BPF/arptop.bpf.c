@@ -57,12 +57,20 @@ const volatile __u32 neigh_var_proxy_delay = 0xffffffff;
 
 #define NSEC_PER_SEC 1000000000ULL
 #define INFLIGHT_DEPTH 8
-/* No probed call lasts a second: an entry that old lost its return (e.g. a missed fexit). */
-#define INFLIGHT_STALE_NS NSEC_PER_SEC
+/*
+ * No probed call lasts a second: an entry older than 1000 jiffies (1 s at
+ * HZ=1000, 4 s at Debian's 250) lost its return (e.g. a missed fexit).
+ * Jiffies, not bpf_ktime_get_ns(): reading jiffies is one load (the verifier
+ * inlines bpf_jiffies64), the clock read is the dearest thing a program here
+ * does (BENCHMARKS.md), so the hot path reads the clock only for a call that
+ * is logged.
+ */
+#define INFLIGHT_STALE_JIFFIES 1000
 
 /* What an entry program learned, kept until the matching return. */
 struct entry_rec {
-	__u64 ts;           /* bpf_ktime_get_ns() at entry */
+	__u64 jiffies;      /* bpf_jiffies64() at entry (staleness) */
+	__u64 ts;           /* bpf_ktime_get_ns() at entry when `log` says logged, else 0 */
 	__u64 res;          /* fib_lookup: the struct fib_result * argument */
 	__u32 function;     /* enum arptop_function */
 	__u32 netns;
@@ -91,7 +99,11 @@ struct entry_rec {
 	__s32 filter_ifindex;
 	__u32 outer_arp_slot;  /* the stack's arp_slot before this packet (nested arp_process) */
 	__u32 in_validate;     /* fib_lookup records: runs inside fib_validate_source */
+	__u32 log;             /* LOG_UNDECIDED, LOG_NO or LOG_YES: the rate limit's decision at entry */
 };
+
+/* Whether a call's event goes to the ring buffer, decided once per call (entry_rec.log). */
+enum { LOG_UNDECIDED = 0, LOG_NO = 1, LOG_YES = 2 };
 
 /*
  * Calls in flight on one task, innermost last. A softirq that interrupts a
@@ -113,7 +125,8 @@ struct inflight_stack {
 struct cpu_state {
 	__u64 sampled; /* events left out by the rate limit */
 	__u64 tokens;  /* in 1e-9 events */
-	__u64 last_ns; /* 0 = never used */
+	__u64 last_ns; /* clock at the last refill; 0 = never used */
+	__u64 last_jiffies; /* jiffies at the last refill */
 	__u32 softirq_depth;
 	__u32 pad;
 };
@@ -295,10 +308,10 @@ struct stack_ref {
 
 /*
  * The innermost live record of a stack, NULL if none. Records older than
- * INFLIGHT_STALE_NS lost their return (e.g. a missed kretprobe): the whole
+ * INFLIGHT_STALE_JIFFIES lost their return (e.g. a missed kretprobe): the whole
  * stack is then stale, and forgotten.
  */
-static __always_inline struct entry_rec *innermost(struct inflight_stack *s, __u64 now)
+static __always_inline struct entry_rec *innermost(struct inflight_stack *s, __u64 jnow)
 {
 	struct entry_rec *e;
 	__u32 d = s->depth;
@@ -309,7 +322,7 @@ static __always_inline struct entry_rec *innermost(struct inflight_stack *s, __u
 		return NULL;
 	}
 	e = &s->e[slot_index(d - 1)];
-	if (now - e->ts > INFLIGHT_STALE_NS) {
+	if (jnow - e->jiffies > INFLIGHT_STALE_JIFFIES) {
 		s->depth = 0;
 		s->arp_slot = 0;
 		return NULL;
@@ -340,7 +353,7 @@ static __always_inline struct entry_rec *packet_of(const struct stack_ref *ref)
  * stack; task context (or unknown), the thread's, created when `create`;
  * idle tasks (tid 0 on every CPU) by CPU.
  */
-static __always_inline bool stack_of_context(struct stack_ref *ref, bool create, __u64 now)
+static __always_inline bool stack_of_context(struct stack_ref *ref, bool create, __u64 jnow)
 {
 	__u32 zero = 0, tid;
 	__u64 key;
@@ -349,7 +362,7 @@ static __always_inline bool stack_of_context(struct stack_ref *ref, bool create,
 	ref->s = bpf_map_lookup_elem(&irq_stacks, &zero);
 	if (!ref->s)
 		return false;
-	ref->top = innermost(ref->s, now);
+	ref->top = innermost(ref->s, jnow);
 	if (ref->top || irq_context() == 1)
 		return true;
 	tid = (__u32)bpf_get_current_pid_tgid();
@@ -362,7 +375,7 @@ static __always_inline bool stack_of_context(struct stack_ref *ref, bool create,
 	}
 	if (!ref->s)
 		return false;
-	ref->top = innermost(ref->s, now);
+	ref->top = innermost(ref->s, jnow);
 	return true;
 }
 
@@ -392,11 +405,67 @@ static __always_inline void record_dev(struct entry_rec *e, struct net_device *d
 }
 
 /*
+ * Per-CPU token bucket holding one second of events. It is refilled from the
+ * clock at most once per jiffy (the clock is read only when jiffies moved on),
+ * so a call that is not logged costs no clock read.
+ */
+static __always_inline bool rate_allows(__u64 jnow)
+{
+	__u64 rate = log_rate_per_cpu, cap, tokens, elapsed, now;
+	struct cpu_state *st;
+	__u32 zero = 0;
+
+	if (rate == 0 || rate >= NSEC_PER_SEC)
+		return true;
+	st = bpf_map_lookup_elem(&cpu_state, &zero);
+	if (!st)
+		return true;
+	tokens = st->tokens;
+	if (st->last_ns == 0 || jnow != st->last_jiffies) {
+		cap = rate * NSEC_PER_SEC;
+		now = bpf_ktime_get_ns();
+		if (st->last_ns == 0) {
+			tokens = cap;
+		} else {
+			elapsed = now - st->last_ns;
+			if (elapsed > NSEC_PER_SEC)
+				elapsed = NSEC_PER_SEC;
+			tokens += elapsed * rate;
+			if (tokens > cap)
+				tokens = cap;
+		}
+		st->last_ns = now;
+		st->last_jiffies = jnow;
+	}
+	if (tokens < NSEC_PER_SEC) {
+		st->tokens = tokens;
+		__sync_fetch_and_add(&st->sampled, 1);
+		return false;
+	}
+	st->tokens = tokens - NSEC_PER_SEC;
+	return true;
+}
+
+/*
+ * Decide at entry whether this call will be logged (one token of the rate
+ * limit), and read the clock for its duration only then.
+ */
+static __always_inline void decide_log_at_entry(struct entry_rec *e, __u64 jnow)
+{
+	if (rate_allows(jnow)) {
+		e->log = LOG_YES;
+		e->ts = bpf_ktime_get_ns();
+	} else {
+		e->log = LOG_NO;
+	}
+}
+
+/*
  * Push a zeroed record for `function` on this context's stack. Returns the
  * slot (NULL when the map or stack is full) and, in *enclosing, the record
  * of the innermost probed call this one runs inside (NULL if none).
  */
-static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
+static __always_inline struct entry_rec *push_entry(__u32 function, __u64 jnow,
 						    struct entry_rec **enclosing)
 {
 	struct stack_ref ref;
@@ -404,7 +473,7 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
 	__u32 d;
 
 	*enclosing = NULL;
-	if (!stack_of_context(&ref, true, now))
+	if (!stack_of_context(&ref, true, jnow))
 		return NULL;
 	*enclosing = ref.top;
 	d = ref.s->depth;
@@ -417,12 +486,13 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
 	ref.s->depth = d + 1;
 	e = &ref.s->e[slot_index(d)];
 	__builtin_memset(e, 0, sizeof(*e));
-	e->ts = now;
+	e->jiffies = jnow;
 	e->function = function;
 	if (function == ARPTOP_FN_ARP_PROCESS) {
 		e->outer_arp_slot = ref.s->arp_slot;
 		ref.s->arp_slot = d + 1;
 	}
+	decide_log_at_entry(e, jnow);
 	return e;
 }
 
@@ -434,12 +504,12 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 now,
  * dropped so they cannot misattribute this or any enclosing return. NULL
  * when the stack holds no record of `function`.
  */
-static __always_inline struct entry_rec *returning_entry(__u32 function, struct stack_ref *ref, __u64 now)
+static __always_inline struct entry_rec *returning_entry(__u32 function, struct stack_ref *ref, __u64 jnow)
 {
 	struct entry_rec *e;
 	__u32 d, i;
 
-	if (!stack_of_context(ref, false, now) || !ref->top)
+	if (!stack_of_context(ref, false, jnow) || !ref->top)
 		return NULL;
 	d = ref->s->depth;
 	for (i = 0; i < INFLIGHT_DEPTH; i++) {
@@ -458,12 +528,12 @@ static __always_inline struct entry_rec *returning_entry(__u32 function, struct 
  * The innermost record of this context, whatever its function (for
  * attribution), NULL if none; *packet: the ARP packet it runs inside, if any.
  */
-static __always_inline struct entry_rec *enclosing_entry(__u64 now, struct entry_rec **packet)
+static __always_inline struct entry_rec *enclosing_entry(__u64 jnow, struct entry_rec **packet)
 {
 	struct stack_ref ref;
 
 	*packet = NULL;
-	if (!stack_of_context(&ref, false, now))
+	if (!stack_of_context(&ref, false, jnow))
 		return NULL;
 	if (ref.top)
 		*packet = packet_of(&ref);
@@ -471,11 +541,11 @@ static __always_inline struct entry_rec *enclosing_entry(__u64 now, struct entry
 }
 
 /* The ARP packet this call runs inside (for the verdict witnesses), NULL if none. */
-static __always_inline struct entry_rec *current_packet(void)
+static __always_inline struct entry_rec *current_packet(__u64 jnow)
 {
 	struct entry_rec *packet;
 
-	enclosing_entry(bpf_ktime_get_ns(), &packet);
+	enclosing_entry(jnow, &packet);
 	return packet;
 }
 
@@ -510,39 +580,6 @@ static __always_inline void count_call(const struct arptop_count_key *key)
 	stat_inc(ARPTOP_STAT_COUNT_FAILED);
 }
 
-/* Per-CPU token bucket holding one second of events. */
-static __always_inline bool rate_allows(__u64 now)
-{
-	__u64 rate = log_rate_per_cpu, cap, tokens, elapsed;
-	struct cpu_state *st;
-	__u32 zero = 0;
-
-	if (rate == 0 || rate >= NSEC_PER_SEC)
-		return true;
-	st = bpf_map_lookup_elem(&cpu_state, &zero);
-	if (!st)
-		return true;
-	cap = rate * NSEC_PER_SEC;
-	if (st->last_ns == 0) {
-		tokens = cap;
-	} else {
-		elapsed = now - st->last_ns;
-		if (elapsed > NSEC_PER_SEC)
-			elapsed = NSEC_PER_SEC;
-		tokens = st->tokens + elapsed * rate;
-		if (tokens > cap)
-			tokens = cap;
-	}
-	st->last_ns = now;
-	if (tokens < NSEC_PER_SEC) {
-		st->tokens = tokens;
-		__sync_fetch_and_add(&st->sampled, 1);
-		return false;
-	}
-	st->tokens = tokens - NSEC_PER_SEC;
-	return true;
-}
-
 /* How one return is counted and logged, beyond what the entry record holds. */
 struct outcome {
 	__u32 function;
@@ -559,12 +596,14 @@ struct outcome {
 /*
  * Count one call and log it. `e` is the entry record (NULL when the return
  * came without one); the event's ifname comes from `ifname_src` (may be NULL).
+ * Whether it is logged was decided at entry (e->log), else it is decided now.
  */
 static __always_inline void finish(const struct outcome *o, const struct entry_rec *e,
-				   const char *ifname_src, __u64 now)
+				   const char *ifname_src, __u64 jnow)
 {
 	struct arptop_count_key key = {};
 	struct arptop_event *ev;
+	__u64 now;
 
 	key.function = o->function;
 	key.netns = o->netns;
@@ -578,8 +617,13 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 		__builtin_memcpy(key.ifname, ifname_src, ARPTOP_IFNAMSIZ);
 	count_call(&key);
 
-	if (!rate_allows(now))
+	if (e && e->log != LOG_UNDECIDED) {
+		if (e->log != LOG_YES)
+			return; /* counted in cpu_state.sampled at entry */
+	} else if (!rate_allows(jnow)) {
 		return; /* counted in cpu_state.sampled */
+	}
+	now = bpf_ktime_get_ns();
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		stat_inc(ARPTOP_STAT_EVENTS_DROPPED);
@@ -599,7 +643,7 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 	ev->verdict = o->verdict;
 	ev->reason = o->reason;
 	if (e) {
-		ev->duration_ns = now - e->ts; /* 0 for a record made at return */
+		ev->duration_ns = e->ts ? now - e->ts : 0; /* 0 for a record made at return */
 		ev->flags |= e->flags;
 		ev->arp_op = e->arp_op;
 		__builtin_memcpy(ev->sender_mac, e->sender_mac, 6);
@@ -626,7 +670,7 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 }
 
 /* A return without its entry: function and value are all that is known. */
-static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u64 now)
+static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u64 jnow)
 {
 	struct outcome o = {
 		.function = function,
@@ -635,7 +679,7 @@ static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u6
 	};
 
 	stat_inc(ARPTOP_STAT_NO_ENTRY);
-	finish(&o, NULL, NULL, now);
+	finish(&o, NULL, NULL, jnow);
 }
 
 static __always_inline bool ipv4_multicast(__u32 be) { return (be & 0xf0) == 0xe0; }
@@ -751,13 +795,13 @@ static __always_inline void note_validate(struct entry_rec *p, __s32 ret)
 /* Return of a function whose count key is the entry's device. */
 static __always_inline void simple_return(__u32 function, __s32 ret)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 jnow = bpf_jiffies64();
 	struct stack_ref ref;
-	struct entry_rec *e = returning_entry(function, &ref, now);
+	struct entry_rec *e = returning_entry(function, &ref, jnow);
 	struct outcome o = {};
 
 	if (!e) {
-		finish_without_entry(function, ret, now);
+		finish_without_entry(function, ret, jnow);
 		return;
 	}
 	o.function = function;
@@ -767,7 +811,7 @@ static __always_inline void simple_return(__u32 function, __s32 ret)
 	o.table_id = e->table_id;
 	if (function == ARPTOP_FN_ARP_PROCESS)
 		decide_verdict(e, ret, &o);
-	finish(&o, e, e->ifname, now);
+	finish(&o, e, e->ifname, jnow);
 	if (function == ARPTOP_FN_IP_ROUTE_INPUT_SLOW)
 		note_route_input(packet_of(&ref), ret, e->daddr, e->saddr);
 	else if (function == ARPTOP_FN_FIB_VALIDATE_SOURCE)
@@ -836,7 +880,7 @@ static __always_inline void arp_process_enter(struct sk_buff *skb, bool direct)
 	struct arp_packet pkt;
 	unsigned char *nh;
 
-	e = push_entry(ARPTOP_FN_ARP_PROCESS, bpf_ktime_get_ns(), &enclosing);
+	e = push_entry(ARPTOP_FN_ARP_PROCESS, bpf_jiffies64(), &enclosing);
 	if (!e)
 		return;
 	dev = KREAD(direct, skb, dev);
@@ -910,7 +954,7 @@ static __always_inline void ip_route_input_slow_enter(__be32 daddr, __be32 saddr
 {
 	struct entry_rec *e, *enclosing;
 
-	e = push_entry(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, bpf_ktime_get_ns(), &enclosing);
+	e = push_entry(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, bpf_jiffies64(), &enclosing);
 	if (!e)
 		return;
 	record_dev(e, dev, false);
@@ -926,11 +970,10 @@ SEC("fexit/ip_route_input_slow")
 int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be32 saddr, u8 tos,
 	     struct net_device *dev, struct fib_result *res, long ret)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 jnow = bpf_jiffies64();
 	struct entry_rec rec = {};
 	struct outcome o = {};
 
-	rec.ts = now;
 	record_dev(&rec, dev, true);
 	rec.daddr = daddr;
 	rec.saddr = saddr;
@@ -938,8 +981,8 @@ int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be3
 	o.netns = rec.netns;
 	o.ifindex = rec.ifindex;
 	o.ret = (__s32)ret;
-	finish(&o, &rec, rec.ifname, now);
-	note_route_input(current_packet(), (__s32)ret, daddr, saddr);
+	finish(&o, &rec, rec.ifname, jnow);
+	note_route_input(current_packet(jnow), (__s32)ret, daddr, saddr);
 	return 0;
 }
 
@@ -969,7 +1012,7 @@ static __always_inline void fib_validate_source_enter(__be32 src, __be32 dst, in
 {
 	struct entry_rec *e, *enclosing;
 
-	e = push_entry(ARPTOP_FN_FIB_VALIDATE_SOURCE, bpf_ktime_get_ns(), &enclosing);
+	e = push_entry(ARPTOP_FN_FIB_VALIDATE_SOURCE, bpf_jiffies64(), &enclosing);
 	if (!e)
 		return;
 	record_dev(e, dev, direct);
@@ -1128,7 +1171,7 @@ static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, st
 {
 	struct entry_rec *e, *enclosing;
 
-	e = push_entry(ARPTOP_FN_FIB_LOOKUP, bpf_ktime_get_ns(), &enclosing);
+	e = push_entry(ARPTOP_FN_FIB_LOOKUP, bpf_jiffies64(), &enclosing);
 	if (!e)
 		return;
 	e->res = (__u64)res;
@@ -1138,14 +1181,14 @@ static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, st
 
 static __always_inline void fib_lookup_return(__s32 ret)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 jnow = bpf_jiffies64();
 	struct stack_ref ref;
-	struct entry_rec *e = returning_entry(ARPTOP_FN_FIB_LOOKUP, &ref, now);
+	struct entry_rec *e = returning_entry(ARPTOP_FN_FIB_LOOKUP, &ref, jnow);
 	struct fib_result *res;
 	struct outcome o = {};
 
 	if (!e) {
-		finish_without_entry(ARPTOP_FN_FIB_LOOKUP, ret, now);
+		finish_without_entry(ARPTOP_FN_FIB_LOOKUP, ret, jnow);
 		return;
 	}
 	o.function = ARPTOP_FN_FIB_LOOKUP;
@@ -1156,7 +1199,7 @@ static __always_inline void fib_lookup_return(__s32 ret)
 	res = (struct fib_result *)e->res;
 	if (ret == 0 && res)
 		fib_lookup_result(&o, res, false);
-	finish(&o, e, e->ifname, now);
+	finish(&o, e, e->ifname, jnow);
 	note_lookup(packet_of(&ref), e->in_validate, e->daddr, e->saddr, ret, res, false);
 	pop_entry(&ref);
 }
@@ -1165,12 +1208,11 @@ static __always_inline void fib_lookup_return(__s32 ret)
 SEC("fexit/fib_table_lookup")
 int BPF_PROG(fib_lookup_fexit, void *first, struct flowi4 *flp, struct fib_result *res, int flags, long ret)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 jnow = bpf_jiffies64();
 	struct entry_rec rec = {}, *enclosing, *packet;
 	struct outcome o = {};
 
-	rec.ts = now;
-	enclosing = enclosing_entry(now, &packet);
+	enclosing = enclosing_entry(jnow, &packet);
 	fib_lookup_flow(&rec, enclosing, first, flp, true);
 	o.function = ARPTOP_FN_FIB_LOOKUP;
 	o.netns = rec.netns;
@@ -1179,7 +1221,7 @@ int BPF_PROG(fib_lookup_fexit, void *first, struct flowi4 *flp, struct fib_resul
 	o.table_id = rec.table_id;
 	if (ret == 0 && res)
 		fib_lookup_result(&o, res, true);
-	finish(&o, &rec, rec.ifname, now);
+	finish(&o, &rec, rec.ifname, jnow);
 	note_lookup(packet, enclosing && enclosing->function == ARPTOP_FN_FIB_VALIDATE_SOURCE,
 		    rec.daddr, rec.saddr, (__s32)ret, res, true);
 	return 0;
@@ -1208,14 +1250,13 @@ int BPF_KRETPROBE(fib_lookup_kretprobe, long ret)
 SEC("tracepoint/fib/fib_table_lookup")
 int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 {
-	__u64 now = bpf_ktime_get_ns();
-	struct entry_rec *packet, *enclosing = enclosing_entry(now, &packet);
+	__u64 jnow = bpf_jiffies64();
+	struct entry_rec *packet, *enclosing = enclosing_entry(jnow, &packet);
 	struct outcome o = {};
 	struct entry_rec rec = {};
 
 	if (enclosing && enclosing->function == ARPTOP_FN_FIB_LOOKUP)
 		enclosing = NULL;
-	rec.ts = now;
 	rec.iif = BPF_CORE_READ(ctx, iif);
 	rec.oif = BPF_CORE_READ(ctx, oif);
 	bpf_probe_read_kernel(&rec.saddr, 4, __builtin_preserve_access_index(&ctx->src));
@@ -1227,7 +1268,7 @@ int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 	o.ifindex = rec.ifindex;
 	o.ret = BPF_CORE_READ(ctx, err);
 	o.table_id = BPF_CORE_READ(ctx, tb_id);
-	finish(&o, &rec, rec.ifname, now);
+	finish(&o, &rec, rec.ifname, jnow);
 	return 0;
 }
 
@@ -1268,7 +1309,7 @@ int softirq_exit_tp(void *ctx)
  */
 static __always_inline void witness(__u32 fact)
 {
-	struct entry_rec *p = current_packet();
+	struct entry_rec *p = current_packet(bpf_jiffies64());
 
 	if (p)
 		p->facts |= fact;
