@@ -119,8 +119,9 @@ struct inflight_stack {
 
 /*
  * Per-CPU state: the log rate limit's token bucket, and softirq nesting.
- * `sampled` must stay the first field: the loader adds it to the `stats`
- * map's ARPTOP_STAT_EVENTS_SAMPLED (kept here to save a map lookup per call).
+ * `sampled` must stay the first field of the `cpu_state` map's value: the
+ * loader adds it to the `stats` map's ARPTOP_STAT_EVENTS_SAMPLED (kept here
+ * to save a map lookup per call).
  */
 struct cpu_state {
 	__u64 sampled; /* events left out by the rate limit */
@@ -129,6 +130,15 @@ struct cpu_state {
 	__u64 last_jiffies; /* jiffies at the last refill */
 	__u32 softirq_depth;
 	__u32 pad;
+};
+
+/*
+ * What each CPU keeps: its state and its interrupt-context stack, in one
+ * value so that a program finds both with one map lookup.
+ */
+struct cpu_slot {
+	struct cpu_state state; /* first: see struct cpu_state */
+	struct inflight_stack irq_stack;
 };
 
 struct {
@@ -157,7 +167,7 @@ struct {
  *   plain hash: an LRU hash evicts live entries on many-CPU machines, its free
  *   lists being per CPU);
  * - interrupt context (serving a softirq, where packets are processed, or a
- *   hard irq): one stack per CPU (`irq_stacks`). Softirqs are neither
+ *   hard irq): one stack per CPU (in `cpu_state`). Softirqs are neither
  *   preempted nor migrated and run to completion before the interrupted task
  *   resumes, so the CPU is the right key, and the interrupted task's stack
  *   and netns are never mixed with the packet's.
@@ -172,20 +182,20 @@ struct {
 	__type(value, struct inflight_stack);
 } task_stacks SEC(".maps");
 
+/* Internal: struct cpu_slot of each CPU (state and interrupt-context stack). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct inflight_stack);
-} irq_stacks SEC(".maps");
-
-/* Internal: struct cpu_state of each CPU. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct cpu_state);
+	__type(value, struct cpu_slot);
 } cpu_state SEC(".maps");
+
+static __always_inline struct cpu_slot *this_cpu_slot(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_state, &zero);
+}
 
 /* Source of a zeroed stack for bpf_map_update_elem (too large for the BPF stack). */
 static const struct inflight_stack empty_stack;
@@ -259,20 +269,19 @@ static __always_inline __u32 net_inum(struct net *net, bool direct)
  * its thread and netns say nothing about the packet. 0 in task context; -1
  * when unknown (no readable preempt_count and no softirq tracepoints).
  */
-static __always_inline int irq_context(void)
+static __always_inline int irq_context(struct cpu_slot *cpu)
 {
-	struct cpu_state *st;
-	__u32 zero = 0;
 	int ctx = irq_context_from_preempt_count();
 
 	if (ctx >= 0)
 		return ctx;
-	st = track_softirq ? bpf_map_lookup_elem(&cpu_state, &zero) : NULL;
-	if (!st) {
+	if (track_softirq && !cpu)
+		cpu = this_cpu_slot();
+	if (!track_softirq || !cpu) {
 		stat_inc(ARPTOP_STAT_CONTEXT_UNKNOWN);
 		return -1;
 	}
-	return st->softirq_depth > 0;
+	return cpu->state.softirq_depth > 0;
 }
 
 /* The current task's netns, unless the call runs in interrupt context (then 0: unknown). */
@@ -280,7 +289,7 @@ static __always_inline __u32 task_netns(void)
 {
 	struct task_struct *task;
 
-	if (irq_context() == 1)
+	if (irq_context(NULL) == 1)
 		return 0;
 	/* bpf_get_current_task_btf() would save the helper reads, but needs 5.11. */
 	task = (struct task_struct *)bpf_get_current_task();
@@ -301,6 +310,7 @@ static __always_inline __u32 slot_index(__u32 i)
 
 /* Where this context's calls in flight are kept. */
 struct stack_ref {
+	struct cpu_slot *cpu; /* this CPU's slot (NULL only if the map lookup failed) */
 	struct inflight_stack *s;
 	struct entry_rec *top; /* innermost live record of s; NULL if none (see innermost()) */
 	__u64 task_key;    /* key in task_stacks; 0 for the CPU's irq stack */
@@ -355,15 +365,16 @@ static __always_inline struct entry_rec *packet_of(const struct stack_ref *ref)
  */
 static __always_inline bool stack_of_context(struct stack_ref *ref, bool create, __u64 jnow)
 {
-	__u32 zero = 0, tid;
+	__u32 tid;
 	__u64 key;
 
 	ref->task_key = 0;
-	ref->s = bpf_map_lookup_elem(&irq_stacks, &zero);
-	if (!ref->s)
+	ref->cpu = this_cpu_slot();
+	if (!ref->cpu)
 		return false;
+	ref->s = &ref->cpu->irq_stack;
 	ref->top = innermost(ref->s, jnow);
-	if (ref->top || irq_context() == 1)
+	if (ref->top || irq_context(ref->cpu) == 1)
 		return true;
 	tid = (__u32)bpf_get_current_pid_tgid();
 	key = tid ? (__u64)tid : ((1ULL << 32) | bpf_get_smp_processor_id());
@@ -409,17 +420,18 @@ static __always_inline void record_dev(struct entry_rec *e, struct net_device *d
  * clock at most once per jiffy (the clock is read only when jiffies moved on),
  * so a call that is not logged costs no clock read.
  */
-static __always_inline bool rate_allows(__u64 jnow)
+static __always_inline bool rate_allows(struct cpu_slot *cpu, __u64 jnow)
 {
 	__u64 rate = log_rate_per_cpu, cap, tokens, elapsed, now;
 	struct cpu_state *st;
-	__u32 zero = 0;
 
 	if (rate == 0 || rate >= NSEC_PER_SEC)
 		return true;
-	st = bpf_map_lookup_elem(&cpu_state, &zero);
-	if (!st)
+	if (!cpu)
+		cpu = this_cpu_slot();
+	if (!cpu)
 		return true;
+	st = &cpu->state;
 	tokens = st->tokens;
 	if (st->last_ns == 0 || jnow != st->last_jiffies) {
 		cap = rate * NSEC_PER_SEC;
@@ -450,9 +462,9 @@ static __always_inline bool rate_allows(__u64 jnow)
  * Decide at entry whether this call will be logged (one token of the rate
  * limit), and read the clock for its duration only then.
  */
-static __always_inline void decide_log_at_entry(struct entry_rec *e, __u64 jnow)
+static __always_inline void decide_log_at_entry(struct entry_rec *e, struct cpu_slot *cpu, __u64 jnow)
 {
-	if (rate_allows(jnow)) {
+	if (rate_allows(cpu, jnow)) {
 		e->log = LOG_YES;
 		e->ts = bpf_ktime_get_ns();
 	} else {
@@ -492,7 +504,7 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 jnow,
 		e->outer_arp_slot = ref.s->arp_slot;
 		ref.s->arp_slot = d + 1;
 	}
-	decide_log_at_entry(e, jnow);
+	decide_log_at_entry(e, ref.cpu, jnow);
 	return e;
 }
 
@@ -528,12 +540,16 @@ static __always_inline struct entry_rec *returning_entry(__u32 function, struct 
  * The innermost record of this context, whatever its function (for
  * attribution), NULL if none; *packet: the ARP packet it runs inside, if any.
  */
-static __always_inline struct entry_rec *enclosing_entry(__u64 jnow, struct entry_rec **packet)
+static __always_inline struct entry_rec *enclosing_entry(__u64 jnow, struct entry_rec **packet,
+							 struct cpu_slot **cpu)
 {
 	struct stack_ref ref;
+	bool found;
 
 	*packet = NULL;
-	if (!stack_of_context(&ref, false, jnow))
+	found = stack_of_context(&ref, false, jnow);
+	*cpu = ref.cpu;
+	if (!found)
 		return NULL;
 	if (ref.top)
 		*packet = packet_of(&ref);
@@ -544,8 +560,9 @@ static __always_inline struct entry_rec *enclosing_entry(__u64 jnow, struct entr
 static __always_inline struct entry_rec *current_packet(__u64 jnow)
 {
 	struct entry_rec *packet;
+	struct cpu_slot *cpu;
 
-	enclosing_entry(jnow, &packet);
+	enclosing_entry(jnow, &packet, &cpu);
 	return packet;
 }
 
@@ -599,7 +616,7 @@ struct outcome {
  * Whether it is logged was decided at entry (e->log), else it is decided now.
  */
 static __always_inline void finish(const struct outcome *o, const struct entry_rec *e,
-				   const char *ifname_src, __u64 jnow)
+				   const char *ifname_src, __u64 jnow, struct cpu_slot *cpu)
 {
 	struct arptop_count_key key = {};
 	struct arptop_event *ev;
@@ -620,7 +637,7 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 	if (e && e->log != LOG_UNDECIDED) {
 		if (e->log != LOG_YES)
 			return; /* counted in cpu_state.sampled at entry */
-	} else if (!rate_allows(jnow)) {
+	} else if (!rate_allows(cpu, jnow)) {
 		return; /* counted in cpu_state.sampled */
 	}
 	now = bpf_ktime_get_ns();
@@ -670,7 +687,7 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 }
 
 /* A return without its entry: function and value are all that is known. */
-static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u64 jnow)
+static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u64 jnow, struct cpu_slot *cpu)
 {
 	struct outcome o = {
 		.function = function,
@@ -679,7 +696,7 @@ static __always_inline void finish_without_entry(__u32 function, __s32 ret, __u6
 	};
 
 	stat_inc(ARPTOP_STAT_NO_ENTRY);
-	finish(&o, NULL, NULL, jnow);
+	finish(&o, NULL, NULL, jnow, cpu);
 }
 
 static __always_inline bool ipv4_multicast(__u32 be) { return (be & 0xf0) == 0xe0; }
@@ -801,7 +818,7 @@ static __always_inline void simple_return(__u32 function, __s32 ret)
 	struct outcome o = {};
 
 	if (!e) {
-		finish_without_entry(function, ret, jnow);
+		finish_without_entry(function, ret, jnow, ref.cpu);
 		return;
 	}
 	o.function = function;
@@ -811,7 +828,7 @@ static __always_inline void simple_return(__u32 function, __s32 ret)
 	o.table_id = e->table_id;
 	if (function == ARPTOP_FN_ARP_PROCESS)
 		decide_verdict(e, ret, &o);
-	finish(&o, e, e->ifname, jnow);
+	finish(&o, e, e->ifname, jnow, ref.cpu);
 	if (function == ARPTOP_FN_IP_ROUTE_INPUT_SLOW)
 		note_route_input(packet_of(&ref), ret, e->daddr, e->saddr);
 	else if (function == ARPTOP_FN_FIB_VALIDATE_SOURCE)
@@ -973,6 +990,8 @@ int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be3
 	__u64 jnow = bpf_jiffies64();
 	struct entry_rec rec = {};
 	struct outcome o = {};
+	struct stack_ref ref;
+	bool found;
 
 	record_dev(&rec, dev, true);
 	rec.daddr = daddr;
@@ -981,8 +1000,10 @@ int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be3
 	o.netns = rec.netns;
 	o.ifindex = rec.ifindex;
 	o.ret = (__s32)ret;
-	finish(&o, &rec, rec.ifname, jnow);
-	note_route_input(current_packet(jnow), (__s32)ret, daddr, saddr);
+	found = stack_of_context(&ref, false, jnow);
+	finish(&o, &rec, rec.ifname, jnow, ref.cpu);
+	if (found && ref.top)
+		note_route_input(packet_of(&ref), (__s32)ret, daddr, saddr);
 	return 0;
 }
 
@@ -1089,9 +1110,11 @@ static __always_inline void attribute_lookup(struct entry_rec *e, const struct e
 /*
  * The flow, interface, table and netns of a lookup (entry side). `first` is the
  * struct fib_table (or struct net for a real fib_lookup); `enclosing` the
- * innermost probed call around it, if any.
+ * innermost probed call around it, if any. True when the netns is the
+ * lookup's own (its struct net, or the device of the call it runs inside),
+ * false when it is only the current task's guess.
  */
-static __always_inline void fib_lookup_flow(struct entry_rec *e, struct entry_rec *enclosing, void *first,
+static __always_inline bool fib_lookup_flow(struct entry_rec *e, struct entry_rec *enclosing, void *first,
 					    struct flowi4 *flp, bool direct)
 {
 	if (enclosing && enclosing->function == ARPTOP_FN_FIB_LOOKUP)
@@ -1103,20 +1126,25 @@ static __always_inline void fib_lookup_flow(struct entry_rec *e, struct entry_re
 	attribute_lookup(e, enclosing, e->iif, e->oif);
 	if (fib_target_is_fib_lookup) {
 		e->netns = net_inum((struct net *)first, direct);
-	} else {
-		e->table_id = KREAD(direct, (struct fib_table *)first, tb_id);
-		e->netns = enclosing ? enclosing->netns : task_netns();
+		return true;
 	}
+	e->table_id = KREAD(direct, (struct fib_table *)first, tb_id);
+	e->netns = enclosing ? enclosing->netns : task_netns();
+	return enclosing && e->netns != 0;
 }
 
-/* Route type, and the route's netns and table, of a successful lookup. */
-static __always_inline void fib_lookup_result(struct outcome *o, struct fib_result *res, bool direct)
+/*
+ * Route type, and the route's table and netns (unless `netns_known`: the
+ * lookup's own netns is already in `o`), of a successful lookup.
+ */
+static __always_inline void fib_lookup_result(struct outcome *o, struct fib_result *res, bool netns_known,
+					      bool direct)
 {
 	struct fib_info *fi;
 
 	o->route_type = KREAD(direct, res, type);
 	o->flags |= ARPTOP_EVF_ROUTE_TYPE;
-	fi = KREAD(direct, res, fi);
+	fi = netns_known ? NULL : KREAD(direct, res, fi);
 	if (fi)
 		o->netns = net_inum(KREAD(direct, fi, fib_net), direct);
 	if (fib_target_is_fib_lookup)
@@ -1188,7 +1216,7 @@ static __always_inline void fib_lookup_return(__s32 ret)
 	struct outcome o = {};
 
 	if (!e) {
-		finish_without_entry(ARPTOP_FN_FIB_LOOKUP, ret, jnow);
+		finish_without_entry(ARPTOP_FN_FIB_LOOKUP, ret, jnow, ref.cpu);
 		return;
 	}
 	o.function = ARPTOP_FN_FIB_LOOKUP;
@@ -1198,8 +1226,8 @@ static __always_inline void fib_lookup_return(__s32 ret)
 	o.table_id = e->table_id;
 	res = (struct fib_result *)e->res;
 	if (ret == 0 && res)
-		fib_lookup_result(&o, res, false);
-	finish(&o, e, e->ifname, jnow);
+		fib_lookup_result(&o, res, false, false);
+	finish(&o, e, e->ifname, jnow, ref.cpu);
 	note_lookup(packet_of(&ref), e->in_validate, e->daddr, e->saddr, ret, res, false);
 	pop_entry(&ref);
 }
@@ -1211,17 +1239,19 @@ int BPF_PROG(fib_lookup_fexit, void *first, struct flowi4 *flp, struct fib_resul
 	__u64 jnow = bpf_jiffies64();
 	struct entry_rec rec = {}, *enclosing, *packet;
 	struct outcome o = {};
+	struct cpu_slot *cpu;
+	bool netns_known;
 
-	enclosing = enclosing_entry(jnow, &packet);
-	fib_lookup_flow(&rec, enclosing, first, flp, true);
+	enclosing = enclosing_entry(jnow, &packet, &cpu);
+	netns_known = fib_lookup_flow(&rec, enclosing, first, flp, true);
 	o.function = ARPTOP_FN_FIB_LOOKUP;
 	o.netns = rec.netns;
 	o.ifindex = rec.ifindex;
 	o.ret = (__s32)ret;
 	o.table_id = rec.table_id;
 	if (ret == 0 && res)
-		fib_lookup_result(&o, res, true);
-	finish(&o, &rec, rec.ifname, jnow);
+		fib_lookup_result(&o, res, netns_known, true);
+	finish(&o, &rec, rec.ifname, jnow, cpu);
 	note_lookup(packet, enclosing && enclosing->function == ARPTOP_FN_FIB_VALIDATE_SOURCE,
 		    rec.daddr, rec.saddr, (__s32)ret, res, true);
 	return 0;
@@ -1251,7 +1281,8 @@ SEC("tracepoint/fib/fib_table_lookup")
 int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 {
 	__u64 jnow = bpf_jiffies64();
-	struct entry_rec *packet, *enclosing = enclosing_entry(jnow, &packet);
+	struct cpu_slot *cpu;
+	struct entry_rec *packet, *enclosing = enclosing_entry(jnow, &packet, &cpu);
 	struct outcome o = {};
 	struct entry_rec rec = {};
 
@@ -1268,7 +1299,7 @@ int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 	o.ifindex = rec.ifindex;
 	o.ret = BPF_CORE_READ(ctx, err);
 	o.table_id = BPF_CORE_READ(ctx, tb_id);
-	finish(&o, &rec, rec.ifname, jnow);
+	finish(&o, &rec, rec.ifname, jnow, cpu);
 	return 0;
 }
 
@@ -1281,22 +1312,20 @@ int fib_lookup_tp(struct trace_event_raw_fib_table_lookup *ctx)
 SEC("tracepoint/irq/softirq_entry")
 int softirq_entry_tp(void *ctx)
 {
-	__u32 zero = 0;
-	struct cpu_state *st = bpf_map_lookup_elem(&cpu_state, &zero);
+	struct cpu_slot *cpu = this_cpu_slot();
 
-	if (st)
-		st->softirq_depth++;
+	if (cpu)
+		cpu->state.softirq_depth++;
 	return 0;
 }
 
 SEC("tracepoint/irq/softirq_exit")
 int softirq_exit_tp(void *ctx)
 {
-	__u32 zero = 0;
-	struct cpu_state *st = bpf_map_lookup_elem(&cpu_state, &zero);
+	struct cpu_slot *cpu = this_cpu_slot();
 
-	if (st && st->softirq_depth > 0)
-		st->softirq_depth--;
+	if (cpu && cpu->state.softirq_depth > 0)
+		cpu->state.softirq_depth--;
 	return 0;
 }
 

@@ -13,10 +13,10 @@
  *             stats    (PERCPU_ARRAY, index enum arptop_stat -> __u64)
  *             task_stacks (HASH, tid -> stack of entry records of calls in
  *             flight in task context; deleted when empty; internal)
- *             irq_stacks (PERCPU_ARRAY, the same for softirq/irq context; internal)
  *             cpu_state (PERCPU_ARRAY: log rate-limit bucket, sampled count,
- *             softirq depth; internal, its sampled count is added to
- *             ARPTOP_STAT_EVENTS_SAMPLED by the loader)
+ *             softirq depth, and the stack of calls in flight in
+ *             softirq/irq context; internal, its first __u64, the sampled
+ *             count, is added to ARPTOP_STAT_EVENTS_SAMPLED by the loader)
  *   programs: for each function F in {arp_process, ip_route_input_slow,
  *             fib_lookup, fib_validate_source}:
  *               F_fexit, plus F_fentry for arp_process and fib_validate_source
