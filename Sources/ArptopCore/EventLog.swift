@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import DequeModule
 
 /// An event kept in the log, with its sequence number: 0 for the first event ever appended,
@@ -82,11 +77,11 @@ extension ProbeEvent {
     /// Whether the call failed: any return other than 0 (errno or, on 6.13+, a drop reason).
     public var isError: Bool { function.isFailure(ret) }
 
-    /// One line for a log view: time of day, CPU, interface, function, details and return name,
-    /// e.g. `14:03:07.123456 cpu1 va       arp_process         reply 10.77.0.1 is-at aa:bb:cc:dd:ee:01 ret=0`.
-    public func logLine(naming: any ReturnValueNaming, clock: EventClock = .sinceBoot) -> String {
+    /// One line for a log view: time (see `EventTimes`), CPU, interface, function, details and
+    /// return name, e.g. `14:03:07.123 cpu1 va       arp_process         reply 10.77.0.1 is-at aa:bb:cc:dd:ee:01 ret=0`.
+    public func logLine(naming: any ReturnValueNaming, times: EventTimes = .sinceBoot) -> String {
         [
-            clock.timeOfDay(timestampNs),
+            times.string(timestampNs),
             "cpu\(cpu)",
             interfaceLabel.padded(to: 8),
             function.name.padded(to: 19),
@@ -125,43 +120,6 @@ extension ProbeEvent {
         case .fibValidateSource:
             return "src \(saddr) dst \(daddr) oif \(oif)"
         }
-    }
-}
-
-/// Shows the monotonic timestamps of events (CLOCK_MONOTONIC) as a time of day.
-public struct EventClock: Sendable, Equatable {
-    /// Added to a monotonic timestamp to get local time in nanoseconds since the epoch.
-    public var offsetNs: Int64
-
-    public init(offsetNs: Int64) { self.offsetNs = offsetNs }
-
-    /// Time since boot, for timestamps from another machine (a recording).
-    public static let sinceBoot = EventClock(offsetNs: 0)
-
-    /// This machine's local time: CLOCK_REALTIME minus CLOCK_MONOTONIC, plus the UTC offset.
-    /// Wraps `clock_gettime` and `localtime_r`.
-    public static func local() -> EventClock {
-        var real = timespec(), mono = timespec()
-        clock_gettime(CLOCK_REALTIME, &real)
-        clock_gettime(CLOCK_MONOTONIC, &mono)
-        var seconds = real.tv_sec
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        let realNs = Int64(real.tv_sec) * 1_000_000_000 + Int64(real.tv_nsec)
-        let monoNs = Int64(mono.tv_sec) * 1_000_000_000 + Int64(mono.tv_nsec)
-        return EventClock(offsetNs: realNs - monoNs + Int64(parts.tm_gmtoff) * 1_000_000_000)
-    }
-
-    /// "14:03:07.123456": hours, minutes, seconds and microseconds of the day.
-    public func timeOfDay(_ monotonicNs: UInt64) -> String {
-        let dayNs: Int64 = 86_400 * 1_000_000_000
-        let ns = (Int64(clamping: monotonicNs) &+ offsetNs) % dayNs
-        let t = ns < 0 ? ns + dayNs : ns
-        let seconds = t / 1_000_000_000
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let micros = String(t % 1_000_000_000 / 1_000)
-        return "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))."
-            + String(repeating: "0", count: 6 - micros.count) + micros
     }
 }
 

@@ -2,8 +2,8 @@
 /// `type` first, field names in snake_case. Scripts and replay depend on these names.
 ///
 /// ```
-/// {"type":"attached","version":1,"host":"h","kernel":"6.1.0-28-amd64","probes":[...]}
-/// {"type":"event","time_ns":1,"cpu":0,"function":"arp_process",...}
+/// {"type":"attached","version":1,"host":"h","kernel":"6.1.0-28-amd64","realtime_offset_ns":1796281920123455789,"probes":[...]}
+/// {"type":"event","time_ns":1000,"time":"2026-12-03T07:12:00.123456Z","cpu":0,"function":"arp_process",...}
 /// {"type":"snapshot","time_ns":2,"counts":[...],"stats":{...}}
 /// {"type":"summary","functions":[...],"events_logged":1,"events_dropped":0,"events_sampled":0}
 /// ```
@@ -70,26 +70,37 @@ public struct AttachedRecord: Sendable, Equatable {
     public var host: String
     /// The kernel release (`uname -r`).
     public var kernel: String
+    /// CLOCK_REALTIME − CLOCK_MONOTONIC at attach, in nanoseconds: the `time_ns` of events and
+    /// snapshots plus this is wall-clock time (UTC, since the epoch). Nil in recordings made
+    /// before arptop wrote it (their times are shown since boot).
+    public var realtimeOffsetNs: Int64?
     public var probes: [ProbeStatus]
 
-    public init(version: Int = Record.formatVersion, host: String, kernel: String, probes: [ProbeStatus]) {
+    public init(version: Int = Record.formatVersion, host: String, kernel: String, realtimeOffsetNs: Int64? = nil, probes: [ProbeStatus]) {
         self.version = version
         self.host = host
         self.kernel = kernel
+        self.realtimeOffsetNs = realtimeOffsetNs
         self.probes = probes
     }
+
+    /// How to show this recording's times: the viewer's local wall-clock time when the offset
+    /// is known, else time since boot.
+    public var clock: EventClock { EventClock(realtimeOffsetNs: realtimeOffsetNs) }
 
     /// The record as one line of compact JSON, without the trailing newline.
     public var jsonLine: String { json.serialized }
 
     var json: JSONValue {
-        .object([
+        var m: [(String, JSONValue)] = [
             ("type", .string("attached")),
             ("version", .int(version)),
             ("host", .string(host)),
             ("kernel", .string(kernel)),
-            ("probes", .array(probes.map(\.json))),
-        ])
+        ]
+        if let realtimeOffsetNs { m.append(("realtime_offset_ns", .int(realtimeOffsetNs))) }
+        m.append(("probes", .array(probes.map(\.json))))
+        return .object(m)
     }
 
     init(_ f: JSONFields) throws(RecordFormatError) {
@@ -100,6 +111,7 @@ public struct AttachedRecord: Sendable, Equatable {
         guard version >= 1 else { throw RecordFormatError("field \"version\": \(version) is not a valid format version") }
         host = try f.string("host")
         kernel = try f.string("kernel")
+        realtimeOffsetNs = try f.optionalInteger("realtime_offset_ns")
         probes = []
         for p in try f.objects("probes") { probes.append(try ProbeStatus(p)) }
     }
@@ -173,14 +185,24 @@ public struct EventRecord: Sendable, Equatable {
             reasonName: reason, chainNames: chain)
     }
 
-    /// The record as one line of compact JSON, without the trailing newline.
-    public var jsonLine: String { json.serialized }
+    /// The record as one line of compact JSON, without the trailing newline. With the
+    /// stream's `realtimeOffsetNs` (its `attached` record's), the line carries the call's
+    /// wall-clock time too (`"time"`, UTC, ISO 8601); a reader ignores it (`time_ns` is the time).
+    public func jsonLine(realtimeOffsetNs: Int64?) -> String { jsonValue(realtimeOffsetNs: realtimeOffsetNs).serialized }
 
-    var json: JSONValue {
+    /// The record as one line of compact JSON, without the wall-clock `time`.
+    public var jsonLine: String { jsonLine(realtimeOffsetNs: nil) }
+
+    var json: JSONValue { jsonValue(realtimeOffsetNs: nil) }
+
+    func jsonValue(realtimeOffsetNs: Int64?) -> JSONValue {
         let e = event
         var m: [(String, JSONValue)] = [
             ("type", .string("event")),
             ("time_ns", .int(e.timestampNs)),
+        ]
+        if let time = EventTimes.utcISO8601(e.timestampNs, realtimeOffsetNs: realtimeOffsetNs) { m.append(("time", .string(time))) }
+        m += [
             ("cpu", .int(e.cpu)),
             ("function", .string(e.function.name)),
             ("netns", .int(e.interface.netns)),

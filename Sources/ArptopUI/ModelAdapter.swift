@@ -8,7 +8,8 @@ public struct ScreenSource: Sendable {
     public var kernelRelease: String
     /// How each function was attached, or why not (missing functions show as "waiting").
     public var probes: [ProbeStatus]
-    /// Turns event timestamps into a time of day (`EventClock.local()` live, `.sinceBoot` for replay).
+    /// Turns event timestamps into local wall-clock time (`EventClock.local()` live, the
+    /// recording's `AttachedRecord.clock` in replay: time since boot when it has no offset).
     public var clock: EventClock
     /// "replay capture.ndjson" when not live.
     public var label: String?
@@ -49,13 +50,18 @@ extension ScreenModel {
             )
         }
         let stats = aggregator.stats()
+        let times = source.clock.times()  // today's date fixed for this refresh
+        if let lineCache, lineCache.today != times.today {
+            lineCache.lines = [:]  // past midnight: yesterday's lines gain their date
+            lineCache.today = times.today
+        }
         func line(_ sequence: UInt64, _ e: ProbeEvent) -> LogLine {
             if let cached = lineCache?.lines[sequence] { return cached }
             // A FIB lookup's event may lack the name; the counts may know it from other calls.
             let known = aggregator.name(of: e.interface)
             let interface = e.ifname.isEmpty && !known.isEmpty ? known : e.interfaceLabel
             let line = LogLine(
-                sequence: sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu,
+                sequence: sequence, time: times.string(e.timestampNs), cpu: e.cpu,
                 interface: interface,
                 function: e.function, details: e.details(naming: naming),
                 returnName: naming.returnName(e.ret, of: e.function), isError: e.isError,
@@ -79,7 +85,8 @@ extension ScreenModel {
                           missed: stats.missed, missedExact: stats.missedExact,
                           notice: source.logNotice?.text, noticeIsError: source.logNotice?.isError ?? false),
             interfaces: interfaces,
-            verdicts: VerdictsAdapter.model(aggregator: aggregator, top: topUnanswered, source: source, interfacesSeen: interfaces)
+            verdicts: VerdictsAdapter.model(aggregator: aggregator, top: topUnanswered, source: source, times: times,
+                                            interfacesSeen: interfaces)
         )
     }
 }
@@ -99,5 +106,7 @@ extension ScreenModel {
 /// formatted once and a refresh costs only the lines that arrived since the last one.
 public final class LogLineCache: @unchecked Sendable {
     var lines: [UInt64: LogLine] = [:]
+    /// The local day the lines were formatted on (`EventTimes.today`).
+    var today: Int64?
     public init() {}
 }

@@ -153,7 +153,7 @@ public struct LogModel: Sendable, Equatable {
 public struct LogLine: Sendable, Equatable {
     /// Increases by one per event; identifies the line while the log scrolls and old lines go.
     public var sequence: UInt64
-    /// Already formatted by the adapter, e.g. "14:03:07.123456".
+    /// Already formatted by the adapter (`EventTimes`), e.g. "14:03:07.123", "2026-12-02 23:59:59.999", "boot+754.123s".
     public var time: String
     public var cpu: UInt32
     public var interface: String
@@ -340,7 +340,7 @@ public struct UnansweredRow: Sendable, Equatable {
     /// "rp_filter (IP_RPFILTER)", "not_local".
     public var verdict: String
     public var count: UInt64
-    /// Time of day of the latest packet ("14:03:07").
+    /// When the latest packet was seen ("14:03:07", "2026-12-02 23:59:59" on another day, "boot+754s").
     public var lastSeen: String
     /// Why the latest packet was not answered.
     public var why: String

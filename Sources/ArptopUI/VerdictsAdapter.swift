@@ -6,8 +6,9 @@ enum VerdictsAdapter {
     /// How many top unanswered rows the model carries (the view shows what fits).
     static let topRows = 50
 
-    /// The verdicts view through the aggregator's interface filter and clear baseline.
-    static func model(aggregator: Aggregator, top: TopUnanswered?, source: ScreenSource,
+    /// The verdicts view through the aggregator's interface filter and clear baseline; `times`
+    /// shows when a packet was last seen.
+    static func model(aggregator: Aggregator, top: TopUnanswered?, source: ScreenSource, times: EventTimes,
                       interfacesSeen: [InterfaceCount]) -> VerdictsModel {
         if let reason = unavailableReason(aggregator: aggregator, source: source) {
             return VerdictsModel(unavailable: reason)
@@ -53,7 +54,7 @@ enum VerdictsAdapter {
             return UnansweredRow(
                 key: e.key, target: e.key.target.description, sender: e.key.sender.description, interface: shown,
                 verdict: VerdictCount.label(e.key.verdict, reason), count: e.count,
-                lastSeen: String(source.clock.timeOfDay(e.lastSeenNs).prefix(8)),
+                lastSeen: times.seconds(e.lastSeenNs),
                 why: why ?? "not answered: \(e.key.verdict.rawValue)", latestSequence: e.latestSequence)
         }
         let counted = interfaces.reduce(0) { $0 + $1.unanswered }

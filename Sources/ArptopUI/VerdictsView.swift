@@ -231,7 +231,8 @@ extension Painter {
         var ifaceW = min(16, max(5, visible.map(\.interface.terminalWidth).max() ?? 0))
         var verdictW = min(28, max(7, visible.map(\.verdict.count).max() ?? 0))
         let countW = max(5, visible.map { Format.count($0.count).count }.max() ?? 0)
-        let lastW = 9
+        // "14:12:33", or with the date on another day ("2026-12-02 23:59:59"), or "boot+754s".
+        let lastW = min(19, max(9, visible.map(\.lastSeen.count).max() ?? 0))
         // Shrink the widest text columns first when the row does not fit.
         while targetW + senderW + ifaceW + verdictW + countW + lastW + 5 > rect.width {
             if verdictW > 12 { verdictW -= 1 } else if ifaceW > 5 { ifaceW -= 1 } else if senderW > 7 { senderW -= 1 }

@@ -98,7 +98,7 @@ final class ReplayCollector: Collector {
         }
         endTime = Self.lastTimestamp(path)
         screenSource = ScreenSource(
-            host: attached.host, kernelRelease: attached.kernel, probes: attached.probes, clock: .sinceBoot, label: self.label)
+            host: attached.host, kernelRelease: attached.kernel, probes: attached.probes, clock: attached.clock, label: self.label)
     }
 
     private static func open(_ path: String) throws -> RecordingReader {

@@ -26,7 +26,8 @@ struct HeadlessMode {
         defer { recorder?.close() }
         // Attached: from here on, reading the maps needs at most CAP_BPF.
         _ = try session.dropPrivileges(outputFolders: outputFolders(recordPath, prometheusTextfile))
-        let attached = AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(), probes: session.statuses)
+        let attached = AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(),
+                                      realtimeOffsetNs: EventClock.measureRealtimeOffsetNs(), probes: session.statuses)
         recorder?.start(attached)
         let textfile = prometheusTextfile.map { PrometheusTextfile(path: $0, filter: filter, naming: session.naming) }
         func warn(_ message: String) { FileHandle.standardError.write(Data("arptop: \(message)\n".utf8)) }
@@ -58,7 +59,7 @@ struct HeadlessMode {
                 guard filter.matches(event) else { return }
                 eventsLogged += 1
                 guard format == .json || recorder != nil else { return }
-                let line = EventRecord(event: event, naming: session.naming).jsonLine
+                let line = EventRecord(event: event, naming: session.naming).jsonLine(realtimeOffsetNs: attached.realtimeOffsetNs)
                 if format == .json { out.line(line) }
                 recorder?.append(line)
             }

@@ -32,7 +32,7 @@ struct HeadlessReplay {
             case .event(let e):
                 guard filter.matches(e.event) else { continue }
                 eventsLogged += 1
-                if format == .json { out.line(EventRecord(event: e.event, naming: reader.naming).jsonLine) }
+                if format == .json { out.line(EventRecord(event: e.event, naming: reader.naming).jsonLine(realtimeOffsetNs: attached.realtimeOffsetNs)) }
             case .snapshot(let s):
                 let snapshot = s.aggregateSnapshot
                 aggregator.naming = reader.naming

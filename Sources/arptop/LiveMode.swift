@@ -48,8 +48,10 @@ struct LiveMode {
             textfile = PrometheusTextfile(path: path, filter: InterfaceFilter(names: interfaces), naming: session.naming)
             startupProblem = textfile?.updateReportingOnce(try session.readAggregates(), probes: session.statuses, naming: session.naming)
         }
+        // The offset the screen uses: measured at attach live, the recording's own in a replay.
+        let realtimeOffsetNs = collector.screenSource.clock.realtimeOffsetNs
         recorder?.start(AttachedRecord(host: collector.screenSource.host, kernel: collector.screenSource.kernelRelease,
-                                       probes: collector.screenSource.probes))
+                                       realtimeOffsetNs: realtimeOffsetNs, probes: collector.screenSource.probes))
 
         let term = try TerminalScreen()
         ScreenGuard.active = true
@@ -132,7 +134,7 @@ struct LiveMode {
                         if let note = collector.takeRestart() { restart(note) }
                         log.append(event)
                         topUnanswered.add(event, sequence: log.received - 1)
-                        recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine)
+                        recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine(realtimeOffsetNs: realtimeOffsetNs))
                     }
                 } catch let failure as Failure where session == nil {
                     // A bad line in a recording: keep what was replayed on screen, say what is
@@ -214,7 +216,11 @@ struct LiveMode {
         // Asked twice (a second apart): no last drain and read; what is owed from what was read.
         let hurry = Signals.hurry
         if let recorder, let session {
-            if !hurry { _ = try? session.drainEvents { recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine) } }
+            if !hurry {
+                _ = try? session.drainEvents {
+                    recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine(realtimeOffsetNs: realtimeOffsetNs))
+                }
+            }
             if let final = hurry ? aggregator.latest : try? session.readAggregates() {
                 recorder.append(SnapshotRecord(snapshot: final, naming: collector.naming).jsonLine)
                 recorder.append(SummaryRecord(probes: session.statuses, snapshot: final, naming: collector.naming,

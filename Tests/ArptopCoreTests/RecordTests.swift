@@ -48,6 +48,23 @@ struct RecordTests {
         #expect(try roundTrip(.attached(r)) == .attached(r))
     }
 
+    @Test("attached: the wall-clock offset is written after the kernel, read back, and optional")
+    func attachedRealtimeOffset() throws {
+        let r = AttachedRecord(host: "h1", kernel: "6.1.0-28-amd64", realtimeOffsetNs: 1_796_281_920_123_455_789, probes: [])
+        #expect(r.jsonLine == #"{"type":"attached","version":1,"host":"h1","kernel":"6.1.0-28-amd64","#
+            + #""realtime_offset_ns":1796281920123455789,"probes":[]}"#)
+        #expect(try roundTrip(.attached(r)) == .attached(r))
+        #expect(r.clock == EventClock(realtimeOffsetNs: 1_796_281_920_123_455_789))
+        // A recording made before the field: no offset, times since boot.
+        let old = try Record(jsonLine: #"{"type":"attached","version":1,"host":"h","kernel":"6.1","probes":[]}"#)
+        guard case .attached(let a) = old else { Issue.record("not attached"); return }
+        #expect(a.realtimeOffsetNs == nil)
+        #expect(a.clock == .sinceBoot)
+        #expect(throws: RecordFormatError("field \"realtime_offset_ns\": expected an integer from \(Int64.min) to \(Int64.max), found \"x\"")) {
+            try Record(jsonLine: #"{"type":"attached","version":1,"host":"h","kernel":"6.1","realtime_offset_ns":"x","probes":[]}"#)
+        }
+    }
+
     @Test func futureVersionIsRefused() {
         let line = #"{"type":"attached","version":2,"host":"h","kernel":"7.0","probes":[]}"#
         #expect(throws: RecordFormatError("format version 2 is newer than this arptop understands (version 1): use a newer arptop")) {
@@ -63,6 +80,17 @@ struct RecordTests {
             + #""interface":"va","ifindex":3,"return":0,"return_name":"0","arp_op":"request","sender_ip":"10.77.0.2","#
             + #""sender_mac":"aa:bb:cc:0d:ee:01","target_ip":"10.77.0.1","no_addr":false,"no_in_device":false,"rp_filter":0,"#
             + #""duration_ns":2100}"#)
+    }
+
+    @Test("events carry their wall-clock time (UTC) when the stream's offset is known; readers ignore it")
+    func eventWallClockTime() throws {
+        let record = EventRecord(event: SampleEvents.fib, naming: TestNaming())
+        // Booted at 2026-12-03 07:12:00 UTC: the event is 5.0004 s later.
+        let line = record.jsonLine(realtimeOffsetNs: 1_796_281_920 * 1_000_000_000)
+        #expect(line.hasPrefix(#"{"type":"event","time_ns":5000400000,"time":"2026-12-03T07:12:05.000400Z","cpu":0,"#))
+        #expect(try Record(jsonLine: line) == .event(record))
+        #expect(record.jsonLine(realtimeOffsetNs: nil) == record.jsonLine)
+        #expect(!record.jsonLine.contains(#""time":"#))
     }
 
     @Test func fibEventExactLine() {

@@ -80,7 +80,7 @@ struct AdapterTests {
         #expect(m.log.lines.map(\.returnName) == ["EAGAIN", "EXDEV", "0"])
         #expect(m.log.lines.map(\.isError) == [false, true, false])  // a FIB table miss (EAGAIN) is no error
         #expect(m.log.lines[1].details == "src 10.99.0.7 dst 10.77.0.1 oif 0")
-        #expect(m.log.lines[1].time == "00:00:01.700000")
+        #expect(m.log.lines[1].time == "boot+1.700s")  // a source without the wall-clock offset
         // The event had no name, but the counts know (netns, ifindex 5) as va.
         #expect(m.log.lines[2].interface == "va")
         #expect(m.log.total == 4)
@@ -116,6 +116,20 @@ struct LogLineCacheTests {
                                 elapsedSeconds: 2)
         #expect(first == plain)
         #expect(again == plain)
+    }
+
+    @Test("lines formatted yesterday gain their date after midnight")
+    func newDayReformats() throws {
+        let cache = LogLineCache()
+        var source = AdapterTests.source
+        // Events at monotonic 1.6-1.8 s are 23:59:59.6-.8 on Dec 2 (UTC); now is first 23:59:59.9, then 00:00:00.5.
+        let boot = 1_796_256_000 * Int64(1_000_000_000) - 2_000_000_000  // 2026-12-03 00:00:00 UTC - 2 s
+        source.clock = EventClock(realtimeOffsetNs: boot, zone: .utcOffset(seconds: 0), now: .realtime(ns: boot + 1_900_000_000))
+        let before = ScreenModel(aggregator: AdapterTests.aggregator(), log: AdapterTests.log, source: source, elapsedSeconds: 2, lineCache: cache)
+        #expect(before.log.lines.map(\.time) == ["23:59:59.600", "23:59:59.700", "23:59:59.800"])
+        source.clock.now = .realtime(ns: boot + 2_500_000_000)
+        let after = ScreenModel(aggregator: AdapterTests.aggregator(), log: AdapterTests.log, source: source, elapsedSeconds: 2, lineCache: cache)
+        #expect(after.log.lines.map(\.time) == ["2026-12-02 23:59:59.600", "2026-12-02 23:59:59.700", "2026-12-02 23:59:59.800"])
     }
 }
 

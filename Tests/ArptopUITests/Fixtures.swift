@@ -91,7 +91,16 @@ enum Fixtures {
         ]
     )
 
+    /// Booted 754 s before 2026-12-03 14:12:34 UTC; the viewer is in UTC, on the same day
+    /// (14:30): no golden depends on the machine's clock or time zone.
+    static let clock: EventClock = {
+        let atMonotonic754: Int64 = 1_796_307_154 * 1_000_000_000  // 2026-12-03 14:12:34 UTC
+        return EventClock(realtimeOffsetNs: atMonotonic754 - 754 * 1_000_000_000, zone: .utcOffset(seconds: 0),
+                          now: .realtime(ns: atMonotonic754 + 1_046 * 1_000_000_000))
+    }()
+
     static func logLines(count: Int = 40, firstSequence: UInt64 = 2_001) -> [LogLine] {
+        let times = clock.times()
         let templates: [(KernelFunction, String, String, String, Bool)] = [
             (.arpProcess, "va", "request who-has 10.77.0.1 tell 10.77.0.2 (aa:bb:cc:dd:ee:02)", "0", false),
             (.fibLookup, "va", "table 255 iif 5 oif 0 10.77.0.2 -> 10.77.0.1 RTN_LOCAL", "0", false),
@@ -105,10 +114,8 @@ enum Fixtures {
             let seq = Int(firstSequence) + i
             let t = templates[seq % templates.count]
             let micros = 412_006 + (seq - 2_001) * 24_319
-            let secs = 754 + micros / 1_000_000
-            let frac = String(micros % 1_000_000)
             return LogLine(
-                sequence: UInt64(seq), time: "\(secs)." + String(repeating: "0", count: 6 - frac.count) + frac,
+                sequence: UInt64(seq), time: times.string(UInt64(754_000_000_000 + micros * 1_000)),
                 cpu: UInt32(seq % 3 == 0 ? 1 : 0), interface: t.1, function: t.0, details: t.2, returnName: t.3, isError: t.4)
         }
     }

@@ -26,6 +26,26 @@ struct VerdictAdapterTests {
         #expect(cleared.verdicts.unavailable == nil && cleared.verdicts.interfaces.isEmpty && cleared.verdicts.top.isEmpty)
     }
 
+    @Test("last seen: with the date when the packet was not today; since boot for a recording without the offset")
+    func lastSeenOnAnotherDay() throws {
+        let (log, top) = VerdictFixtures.log()
+        var source = VerdictFixtures.source
+        source.clock.now = .realtime(ns: try #require(source.clock.realtimeOffsetNs) + 86_400 * 1_000_000_000)  // the next day
+        let nextDay = ScreenModel(aggregator: VerdictFixtures.aggregator(), log: log, source: source, elapsedSeconds: 1, topUnanswered: top)
+        #expect(nextDay.verdicts.top.first?.lastSeen == "2026-12-03 14:12:33")
+        var m = VerdictFixtures.model()
+        m.verdicts = nextDay.verdicts
+        var state = UIState(model: m, size: TerminalSize(rows: 48, cols: 160))
+        _ = state.handle(.character("v"))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        #expect(grid.text.contains(" 12 2026-12-03 14:12:33"), "\(grid.text)")
+        #expect(grid.text.contains("latest unanswered (2026-12-03 14:12:33): "), "\(grid.text)")
+        source.clock = .sinceBoot
+        let old = ScreenModel(aggregator: VerdictFixtures.aggregator(), log: log, source: source, elapsedSeconds: 1, topUnanswered: top)
+        #expect(old.verdicts.top.first?.lastSeen.hasPrefix("boot+75") == true)
+        #expect(old.verdicts.top.first?.lastSeen.hasSuffix("s") == true)
+    }
+
     @Test("top unanswered rows: addresses, interface, verdict with reason, last seen, the why of the latest packet")
     func topRows() throws {
         let v = VerdictFixtures.model().verdicts

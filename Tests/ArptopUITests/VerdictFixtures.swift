@@ -29,11 +29,8 @@ enum VerdictFixtures {
         ProbeStatus(function: .fibValidateSource, mechanism: .kprobe, target: "fib_validate_source", reason: nil),
     ]
 
-    /// 14:12:34 at monotonic 754 s.
-    static let clock: EventClock = {
-        let seconds: Int64 = 14 * 3600 + 12 * 60 + 34 - 754
-        return EventClock(offsetNs: seconds * 1_000_000_000)
-    }()
+    /// 14:12:34 at monotonic 754 s (UTC viewer, same day).
+    static let clock = Fixtures.clock
 
     static var source: ScreenSource {
         ScreenSource(host: "vm-arp-01", kernelRelease: "6.1.0-18-amd64", probes: probes, clock: clock)

@@ -35,6 +35,30 @@ struct HeadlessReplayTests {
         return out
     }
 
+    @Test("--json of a recording with the wall-clock offset: the offset passes through, each event carries its UTC time")
+    func wallClockTime() throws {
+        let text = try String(contentsOfFile: try Self.fixture, encoding: .utf8)
+        let offset: Int64 = 1_796_281_920 * 1_000_000_000  // booted 2026-12-03 07:12:00 UTC
+        let kernel = #""kernel":"6.1.0-28-amd64","#
+        let at = try #require(text.range(of: kernel))
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("clock.ndjson", text.replacingCharacters(in: at, with: kernel + #""realtime_offset_ns":\#(offset),"#))
+        let r = try runDirect(ArptopBinary.path, ["--replay", path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first?.contains(#""realtime_offset_ns":\#(offset),"#) == true)
+        let events = lines.filter { $0.hasPrefix(#"{"type":"event""#) }
+        #expect(!events.isEmpty)
+        for line in events {
+            let m = try #require(line.firstMatch(of: #/^\{"type":"event","time_ns":([0-9]+),"time":"([^"]+)","cpu"/#), "\(line)")
+            let ns = try #require(UInt64(m.1))
+            #expect(String(m.2) == EventTimes.utcISO8601(ns, realtimeOffsetNs: offset))
+        }
+        // The fixture has no offset (an older recording): no wall-clock field is invented.
+        let plain = try runDirect(ArptopBinary.path, ["--replay", try Self.fixture, "--json"])
+        #expect(!plain.stdout.contains(#""time":"#))
+    }
+
     @Test("--json: the summary has the recording's exact final counts; events and snapshots pass through",
           arguments: [nil, "vc"] as [String?])
     func json(interface: String?) throws {

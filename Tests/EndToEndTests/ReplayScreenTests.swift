@@ -53,6 +53,27 @@ struct ReplayScreenTests {
         #expect(final.panes[.fibLookup]?.bars.keys.sorted() == ["RTN_LOCAL", "RTN_UNICAST"])
     }
 
+    @Test("the log's times: the viewer's wall clock with the date when the recording has the offset, else since boot")
+    func logTimes() throws {
+        try Prerequisite.require(Prerequisite.tmux)
+        // Booted 2020-01-01 00:00:00 UTC: the lab's events (about 2 h after boot) are on a day that is not today.
+        let kernel = #""kernel":"6.1.0-28-amd64","#
+        let text = Self.lab.text.replacingOccurrences(of: kernel, with: kernel + #""realtime_offset_ns":1577836800000000000,"#)
+        for (recording, expected) in [(try Recording(text), #/^ 2020-01-01 0[23]:[0-5][0-9]:[0-5][0-9]\.[0-9]{3} /#),
+                                      (try Recording(), #/^ boot\+[0-9]+\.[0-9]{3}s /#)] {
+            let tmux = try TmuxSession()
+            defer { tmux.close() }
+            try tmux.launchArptop(["--replay", recording.path], wrapper: ["env", "TZ=UTC"])
+            try tmux.keys("]")
+            let end = try tmux.waitFor("the end of the replay", timeout: 60) { $0.replayState?.atEnd == true && $0.logLines.count > 5 }
+            let heading = try #require(end.lines.firstIndex(where: { $0.hasPrefix(" TIME ") }), "\(end)")
+            // Every log line: one starting with a digit (a time of day, a date, or the old seconds) or "boot+".
+            let lines = end.lines[(heading + 1)...].filter { $0.hasPrefix(" boot+") || ($0.dropFirst().first?.isNumber ?? false) }
+            #expect(!lines.isEmpty, "\(end)")
+            #expect(lines.allSatisfy { $0.firstMatch(of: expected) != nil }, "\(end)")
+        }
+    }
+
     @Test("space pauses the replay (screen and playback); resuming plays on to the end, nothing lost")
     func pauseAndResume() throws {
         try Prerequisite.require(Prerequisite.tmux)

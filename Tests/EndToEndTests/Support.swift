@@ -425,7 +425,10 @@ struct Screen: CustomStringConvertible {
     var logLines: [(interface: String, function: String, returnName: String)] {
         guard let heading = lines.firstIndex(where: { $0.hasPrefix(" TIME ") && $0.hasSuffix("RETURN") }) else { return [] }
         return lines[(heading + 1)...].compactMap { line in
-            guard let m = line.firstMatch(of: #/^ [0-9:.]+ +[0-9]+ (\S+) +(\S+) .* (\S+)$/#) else { return nil }
+            // The time: "14:03:07.123", "2026-12-02 23:59:59.999" or "boot+754.123s".
+            guard let m = line.firstMatch(of: #/^ (?:boot\+[0-9.]+s|(?:[0-9]{4}-[0-9]{2}-[0-9]{2} )?[0-9:.]+) +[0-9]+ (\S+) +(\S+) .* (\S+)$/#) else {
+                return nil
+            }
             return (String(m.1), String(m.2), String(m.3))
         }
     }
