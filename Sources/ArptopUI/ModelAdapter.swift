@@ -15,6 +15,9 @@ public struct ScreenSource: Sendable {
     /// A note for the top of the event log ("demo restarts (loop 2)", a replay stopped by a
     /// bad line); `isError` draws it as an error.
     public var logNotice: (text: String, isError: Bool)?
+    /// The network namespaces' names (`vb@t1` on every screen): read by the CLI live, learned
+    /// from the recording in a replay.
+    public var namespaces = NamespaceNames()
 
     public init(host: String, kernelRelease: String, probes: [ProbeStatus], clock: EventClock, label: String? = nil) {
         self.host = host
@@ -49,11 +52,17 @@ extension ScreenModel {
             )
         }
         let stats = aggregator.stats()
+        // A line spells its namespace: names learned since it was cached (a namespace named
+        // after its first packets, a replay's netns record) must show on every line.
+        if let lineCache, lineCache.namespaces != source.namespaces {
+            lineCache.lines = [:]
+            lineCache.namespaces = source.namespaces
+        }
         func line(_ sequence: UInt64, _ e: ProbeEvent) -> LogLine {
             if let cached = lineCache?.lines[sequence] { return cached }
             // A FIB lookup's event may lack the name; the counts may know it from other calls.
             let known = aggregator.name(of: e.interface)
-            let interface = e.ifname.isEmpty && !known.isEmpty ? known : e.interfaceLabel
+            let interface = source.namespaces.label(e.interface, name: e.ifname.isEmpty ? known : e.ifname)
             let line = LogLine(
                 sequence: sequence, time: source.clock.timeOfDay(e.timestampNs), cpu: e.cpu,
                 interface: interface,
@@ -79,7 +88,8 @@ extension ScreenModel {
                           missed: stats.missed, missedExact: stats.missedExact,
                           notice: source.logNotice?.text, noticeIsError: source.logNotice?.isError ?? false),
             interfaces: interfaces,
-            verdicts: VerdictsAdapter.model(aggregator: aggregator, top: topUnanswered, source: source, interfacesSeen: interfaces)
+            verdicts: VerdictsAdapter.model(aggregator: aggregator, top: topUnanswered, source: source),
+            namespaces: source.namespaces
         )
     }
 }
@@ -99,5 +109,7 @@ extension ScreenModel {
 /// formatted once and a refresh costs only the lines that arrived since the last one.
 public final class LogLineCache: @unchecked Sendable {
     var lines: [UInt64: LogLine] = [:]
+    /// The names the cached lines were spelled with.
+    var namespaces = NamespaceNames()
     public init() {}
 }

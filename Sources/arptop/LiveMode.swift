@@ -49,7 +49,12 @@ struct LiveMode {
             startupProblem = textfile?.updateReportingOnce(try session.readAggregates(), probes: session.statuses, naming: session.naming)
         }
         recorder?.start(AttachedRecord(host: collector.screenSource.host, kernel: collector.screenSource.kernelRelease,
-                                       probes: collector.screenSource.probes))
+                                       rootNetns: collector.namespaces.root, probes: collector.screenSource.probes))
+        /// Namespace names go into the recording before the events that need them.
+        func recordNamespaces(now: UInt64) {
+            for r in collector.newNamespaceRecords(now: now) { recorder?.appendHeader(r.jsonLine) }
+        }
+        recordNamespaces(now: monotonicNow())
 
         let term = try TerminalScreen()
         ScreenGuard.active = true
@@ -104,6 +109,7 @@ struct LiveMode {
 
         func rebuild(now: UInt64) {
             aggregator.naming = collector.naming
+            screenSource.namespaces = collector.namespaces
             screenSource.label = collector.statusLabel ?? screenSource.label
             state.update(ScreenModel(aggregator: aggregator, log: log, source: screenSource,
                                      elapsedSeconds: collector.elapsedSeconds(now: now), lineCache: lineCache,
@@ -127,6 +133,8 @@ struct LiveMode {
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break mainLoop }
             now = monotonicNow()
             if replayFailure == nil {
+                recordNamespaces(now: now)
+                defer { recordNamespaces(now: now) }  // a replay learns them while it drains
                 do {
                     try collector.drainEvents(now: now) { event in
                         if let note = collector.takeRestart() { restart(note) }
