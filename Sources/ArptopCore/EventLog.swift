@@ -69,10 +69,9 @@ public struct EventLog: Sendable {
 }
 
 extension ProbeEvent {
-    /// The interface name, or `if<ifindex>` when the name is unknown, or `-` when both are.
-    public var interfaceLabel: String {
-        ifname.isEmpty ? (interface.ifindex != 0 ? "if\(interface.ifindex)" : "-") : ifname
-    }
+    /// The interface name, or `if<ifindex>` when the name is unknown, or `-` when both are
+    /// (`NamespaceNames.label` adds the namespace).
+    public var interfaceLabel: String { NamespaceNames.interfaceName(interface, name: ifname) }
 
     /// Whether the call failed: any return other than 0 (errno or, on 6.13+, a drop reason).
     public var isError: Bool { function.isFailure(ret) }

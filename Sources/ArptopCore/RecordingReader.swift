@@ -32,13 +32,17 @@ public struct NumberedRecord: Sendable, Equatable {
 /// Streams the records of an NDJSON recording, one line at a time, reading the file in
 /// chunks (only the current line is held in memory). Blank lines are skipped.
 ///
-/// While reading it learns the names the records carry (`naming`) and keeps the first
-/// `attached` record, so a replay can name values exactly as the recording did.
+/// While reading it learns the names the records carry (`naming`, `namespaces`) and keeps the
+/// first `attached` record, so a replay can name values and namespaces exactly as the
+/// recording did.
 public final class RecordingReader {
     /// The name used in errors (the path, or e.g. "-" for standard input).
     public let name: String
     /// The names learned from the records read so far.
     public private(set) var naming = RecordedNaming()
+    /// The network namespace names learned from the records read so far (the root's inode
+    /// from `attached`, names from `netns` records).
+    public private(set) var namespaces = NamespaceNames()
     /// The first `attached` record read so far.
     public private(set) var attached: AttachedRecord?
     /// The number of the last line read.
@@ -96,6 +100,7 @@ public final class RecordingReader {
             case .failure(let message): throw error(message)
             case .record(let record):
                 naming.learn(from: record)
+                namespaces.learn(from: record)
                 if attached == nil, case .attached(let a) = record { attached = a }
                 return NumberedRecord(line: lineNumber, record: record)
             }

@@ -2,7 +2,8 @@
 /// `type` first, field names in snake_case. Scripts and replay depend on these names.
 ///
 /// ```
-/// {"type":"attached","version":1,"host":"h","kernel":"6.1.0-28-amd64","realtime_offset_ns":1796281920123455789,"probes":[...]}
+/// {"type":"attached","version":2,"host":"h","kernel":"6.1.0-28-amd64","realtime_offset_ns":1796281920123455789,"root_netns":4026531840,"probes":[...]}
+/// {"type":"netns","netns":4026532289,"name":"t1"}
 /// {"type":"event","time_ns":1000,"time":"2026-12-03T07:12:00.123456Z","cpu":0,"function":"arp_process",...}
 /// {"type":"snapshot","time_ns":2,"counts":[...],"stats":{...}}
 /// {"type":"summary","functions":[...],"events_logged":1,"events_dropped":0,"events_sampled":0}
@@ -21,9 +22,12 @@ public enum Record: Sendable, Equatable {
     case event(EventRecord)
     case snapshot(SnapshotRecord)
     case summary(SummaryRecord)
+    /// The `ip netns` name of a namespace, written before the first record that needs it.
+    case netns(NetnsRecord)
 
     /// The format version written in `attached` records; readers refuse newer ones.
-    public static let formatVersion = 1
+    /// 2: `netns` records, the attached record's `root_netns`.
+    public static let formatVersion = 2
 
     /// The record as one line of compact JSON, without the trailing newline.
     public var jsonLine: String { json.serialized }
@@ -47,7 +51,8 @@ public enum Record: Sendable, Equatable {
         case "event": self = .event(try EventRecord(fields))
         case "snapshot": self = .snapshot(try SnapshotRecord(fields))
         case "summary": self = .summary(try SummaryRecord(fields))
-        default: throw RecordFormatError("unknown record type \"\(type)\" (this arptop knows attached, event, snapshot, summary)")
+        case "netns": self = .netns(try NetnsRecord(fields))
+        default: throw RecordFormatError("unknown record type \"\(type)\" (this arptop knows attached, event, snapshot, summary, netns)")
         }
     }
 
@@ -57,6 +62,7 @@ public enum Record: Sendable, Equatable {
         case .event(let r): r.json
         case .snapshot(let r): r.json
         case .summary(let r): r.json
+        case .netns(let r): r.json
         }
     }
 }
@@ -74,13 +80,18 @@ public struct AttachedRecord: Sendable, Equatable {
     /// snapshots plus this is wall-clock time (UTC, since the epoch). Nil in recordings made
     /// before arptop wrote it (their times are shown since boot).
     public var realtimeOffsetNs: Int64?
+    /// The inode of the initial network namespace; nil in recordings made before version 2
+    /// (`NamespaceNames.defaultRootInode` is then assumed).
+    public var rootNetns: UInt32?
     public var probes: [ProbeStatus]
 
-    public init(version: Int = Record.formatVersion, host: String, kernel: String, realtimeOffsetNs: Int64? = nil, probes: [ProbeStatus]) {
+    public init(version: Int = Record.formatVersion, host: String, kernel: String, realtimeOffsetNs: Int64? = nil,
+                rootNetns: UInt32? = nil, probes: [ProbeStatus]) {
         self.version = version
         self.host = host
         self.kernel = kernel
         self.realtimeOffsetNs = realtimeOffsetNs
+        self.rootNetns = rootNetns
         self.probes = probes
     }
 
@@ -99,6 +110,7 @@ public struct AttachedRecord: Sendable, Equatable {
             ("kernel", .string(kernel)),
         ]
         if let realtimeOffsetNs { m.append(("realtime_offset_ns", .int(realtimeOffsetNs))) }
+        if let rootNetns { m.append(("root_netns", .int(rootNetns))) }
         m.append(("probes", .array(probes.map(\.json))))
         return .object(m)
     }
@@ -112,6 +124,7 @@ public struct AttachedRecord: Sendable, Equatable {
         host = try f.string("host")
         kernel = try f.string("kernel")
         realtimeOffsetNs = try f.optionalInteger("realtime_offset_ns")
+        rootNetns = try f.optionalInteger("root_netns")
         probes = []
         for p in try f.objects("probes") { probes.append(try ProbeStatus(p)) }
     }
@@ -142,6 +155,45 @@ extension ProbeStatus {
                 throw f.mismatch("attach", expected: "fentry, kprobe, tracepoint or unavailable", found: .string(attach))
             }
             self.init(function: function, mechanism: mechanism, target: try f.optionalString("target"), reason: try f.optionalString("note"))
+        }
+    }
+}
+
+// MARK: - netns
+
+/// The `ip netns` name of a network namespace (a file in /run/netns), written when arptop
+/// first sees it (or sees it renamed), before the records that need it, so that a replay shows
+/// the names the live run showed.
+public struct NetnsRecord: Sendable, Equatable {
+    public var netns: UInt32
+    public var name: String
+
+    public init(netns: UInt32, name: String) {
+        self.netns = netns
+        self.name = name
+    }
+
+    /// The record as one line of compact JSON, without the trailing newline.
+    public var jsonLine: String { json.serialized }
+
+    var json: JSONValue {
+        .object([("type", .string("netns")), ("netns", .int(netns)), ("name", .string(name))])
+    }
+
+    init(_ f: JSONFields) throws(RecordFormatError) {
+        netns = try f.integer("netns")
+        name = try f.string("name")
+        guard !name.isEmpty else { throw RecordFormatError("field \"name\": a namespace name cannot be empty") }
+    }
+}
+
+extension NamespaceNames {
+    /// Learns what a record says about namespaces: the root's inode, a namespace's name.
+    public mutating func learn(from record: Record) {
+        switch record {
+        case .attached(let a): if let r = a.rootNetns { root = r }
+        case .netns(let n): learn(netns: n.netns, name: n.name)
+        default: break
         }
     }
 }
@@ -678,7 +730,7 @@ extension RecordedNaming {
     /// Learns the return and route type names a record carries.
     public mutating func learn(from record: Record) {
         switch record {
-        case .attached: break
+        case .attached, .netns: break
         case .event(let r):
             learn(returnName: r.returnName, for: r.event.ret, of: r.event.function)
             if let name = r.routeTypeName { learn(routeTypeName: name, for: r.event.routeType) }

@@ -53,7 +53,8 @@ extension Painter {
         let visible = lines[range]
         let timeW = min(26, max(4, visible.map(\.time.terminalWidth).max() ?? 15))
         let cpuW = max(3, visible.map { String($0.cpu).count }.max() ?? 3)
-        let ifW = min(15, max(5, visible.map(\.interface.terminalWidth).max() ?? 5))
+        // `eth0@4026532289` (an unnamed namespace) fits narrow; wide leaves room for longer names.
+        let ifW = min(wide ? 24 : 15, max(5, visible.map(\.interface.terminalWidth).max() ?? 5))
         let fnW = wide ? 19 : 13
         let retW = min(20, max(6, visible.map(\.returnName.terminalWidth).max() ?? 6)) + 2
         let x0 = rect.col + 1
@@ -102,7 +103,7 @@ extension Painter {
         let visible = lines[window.range]
         let packets = visible.map { $0.packet ?? PacketLine(op: "", sender: "", target: "", verdict: nil) }
         let timeW = min(26, max(4, visible.map(\.time.terminalWidth).max() ?? 15))
-        let ifW = min(15, max(5, visible.map(\.interface.terminalWidth).max() ?? 5))
+        let ifW = min(rect.width >= 120 ? 24 : 15, max(5, visible.map(\.interface.terminalWidth).max() ?? 5))
         let opW = max(2, packets.map(\.op.count).max() ?? 7)
         let verdictW = min(20, max(7, packets.map { ($0.verdict ?? "no verdict").count }.max() ?? 7))
         let x0 = rect.col + 1

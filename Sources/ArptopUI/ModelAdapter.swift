@@ -16,6 +16,9 @@ public struct ScreenSource: Sendable {
     /// A note for the top of the event log ("demo restarts (loop 2)", a replay stopped by a
     /// bad line); `isError` draws it as an error.
     public var logNotice: (text: String, isError: Bool)?
+    /// The network namespaces' names (`vb@t1` on every screen): read by the CLI live, learned
+    /// from the recording in a replay.
+    public var namespaces = NamespaceNames()
 
     public init(host: String, kernelRelease: String, probes: [ProbeStatus], clock: EventClock, label: String? = nil) {
         self.host = host
@@ -51,15 +54,19 @@ extension ScreenModel {
         }
         let stats = aggregator.stats()
         let times = source.clock.times()  // today's date fixed for this refresh
-        if let lineCache, lineCache.today != times.today {
-            lineCache.lines = [:]  // past midnight: yesterday's lines gain their date
+        // Cached lines are redrawn past midnight (yesterday's lines gain their date) and when
+        // namespace names were learned since they were cached (a namespace named after its first
+        // packets, a replay's netns record): every line spells the same.
+        if let lineCache, lineCache.today != times.today || lineCache.namespaces != source.namespaces {
+            lineCache.lines = [:]
             lineCache.today = times.today
+            lineCache.namespaces = source.namespaces
         }
         func line(_ sequence: UInt64, _ e: ProbeEvent) -> LogLine {
             if let cached = lineCache?.lines[sequence] { return cached }
             // A FIB lookup's event may lack the name; the counts may know it from other calls.
             let known = aggregator.name(of: e.interface)
-            let interface = e.ifname.isEmpty && !known.isEmpty ? known : e.interfaceLabel
+            let interface = source.namespaces.label(e.interface, name: e.ifname.isEmpty ? known : e.ifname)
             let line = LogLine(
                 sequence: sequence, time: times.string(e.timestampNs), cpu: e.cpu,
                 interface: interface,
@@ -85,8 +92,8 @@ extension ScreenModel {
                           missed: stats.missed, missedExact: stats.missedExact,
                           notice: source.logNotice?.text, noticeIsError: source.logNotice?.isError ?? false),
             interfaces: interfaces,
-            verdicts: VerdictsAdapter.model(aggregator: aggregator, top: topUnanswered, source: source, times: times,
-                                            interfacesSeen: interfaces)
+            verdicts: VerdictsAdapter.model(aggregator: aggregator, top: topUnanswered, source: source, times: times),
+            namespaces: source.namespaces
         )
     }
 }
@@ -108,5 +115,7 @@ public final class LogLineCache: @unchecked Sendable {
     var lines: [UInt64: LogLine] = [:]
     /// The local day the lines were formatted on (`EventTimes.today`).
     var today: Int64?
+    /// The names the cached lines were spelled with.
+    var namespaces = NamespaceNames()
     public init() {}
 }

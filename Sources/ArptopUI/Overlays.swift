@@ -64,10 +64,9 @@ extension Painter {
         }
     }
 
-    mutating func picker(_ picker: PickerState, interfaces: [InterfaceCount], filter: InterfaceFilter) {
-        let rows = picker.rows(in: interfaces)
-        let ambiguous = InterfaceCount.ambiguousNames(interfaces)
-        let labels = rows.map { $0.label(ambiguous: ambiguous) }
+    mutating func picker(_ picker: PickerState, interfaces: [InterfaceCount], namespaces: NamespaceNames, filter: InterfaceFilter) {
+        let rows = picker.rows(in: interfaces, namespaces: namespaces)
+        let labels = rows.map { $0.label(namespaces) }
         let countW = max(5, rows.map { Format.count($0.count).count }.max() ?? 5)
         let hint = "space toggle \(glyphs.separator) a all \(glyphs.separator) Enter apply \(glyphs.separator) Esc cancel"
         let width = max(hint.terminalWidth + 4, 4 + 4 + (labels.map(\.terminalWidth).max() ?? 10) + 2 + countW + 2, 44)

@@ -163,7 +163,6 @@ extension Painter {
         }
         // Histogram and interfaces: side by side when wide, else stacked.
         let remaining = Rect(row: r, col: body.col, height: body.bottom - r, width: body.width)
-        let ambiguous = InterfaceCount.ambiguousNames(model.interfaces)
         let ifaces = pane.interfaces.sorted { ($0.count, $1.name) > ($1.count, $0.name) }
         let left: Rect, right: Rect
         if remaining.width >= 120 {
@@ -182,16 +181,16 @@ extension Painter {
         if ifaces.isEmpty {
             text("no calls yet", row: right.row + 1, col: right.col + 2, width: right.width - 2, style: Style(.muted))
         } else {
-            interfaceTable(ifaces, ambiguous: ambiguous, rect: Rect(row: right.row + 1, col: right.col, height: right.height - 1, width: right.width))
+            interfaceTable(ifaces, namespaces: model.namespaces, rect: Rect(row: right.row + 1, col: right.col, height: right.height - 1, width: right.width))
         }
     }
 
     /// Per-interface rows: `! name  ████   count  share  errors`, busiest first; the rest
     /// summed into an "other" row.
-    mutating func interfaceTable(_ ifaces: [InterfaceCount], ambiguous: Set<String>, rect: Rect) {
+    mutating func interfaceTable(_ ifaces: [InterfaceCount], namespaces: NamespaceNames, rect: Rect) {
         guard rect.height > 0 else { return }
         let total = ifaces.reduce(UInt64(0)) { $0 + $1.count }
-        var rows = ifaces.map { (label: $0.label(ambiguous: ambiguous), count: $0.count, errors: $0.errors) }
+        var rows = ifaces.map { (label: $0.label(namespaces), count: $0.count, errors: $0.errors) }
         if rows.count > rect.height {
             let rest = rows.dropFirst(rect.height - 1)
             rows = Array(rows.prefix(rect.height - 1))

@@ -46,7 +46,7 @@ public enum Renderer {
         p.footer(model, state: state, rect: layout.footer)
         switch state.overlay {
         case .help: p.help(state: state)
-        case .picker(let picker): p.picker(picker, interfaces: state.live.interfaces, filter: state.interfaceFilter)
+        case .picker(let picker): p.picker(picker, interfaces: state.live.interfaces, namespaces: state.live.namespaces, filter: state.interfaceFilter)
         case .search, .confirmClear, nil: break
         }
         return p.grid
@@ -76,13 +76,12 @@ extension ProbeStatus {
 
 extension InterfaceFilter {
     /// "all", "eth0, veth1", "3 interfaces".
-    func summary(_ interfaces: [InterfaceCount], maxWidth: Int) -> String {
+    func summary(_ interfaces: [InterfaceCount], namespaces: NamespaceNames, maxWidth: Int) -> String {
         switch self {
         case .all: return "all"
         case .names(let names): return Self.list(names.sorted(), maxWidth: maxWidth)
         case .interfaces(let ids):
-            let ambiguous = InterfaceCount.ambiguousNames(interfaces)
-            let known = interfaces.filter { ids.contains($0.id) }.map { $0.label(ambiguous: ambiguous) }.sorted()
+            let known = interfaces.filter { ids.contains($0.id) }.map { $0.label(namespaces) }.sorted()
             let unknown = ids.count - known.count
             return Self.list(known + (unknown > 0 ? ["\(unknown) gone"] : []), maxWidth: maxWidth)
         }
@@ -167,7 +166,7 @@ extension Painter {
         let filterRoom = max(12, rect.width - Painter.width(stats) - 2 - label.count)
         let right2: [Segment] = [
             Segment(label, Style(.muted)),
-            Segment(state.interfaceFilter.summary(state.live.interfaces, maxWidth: filterRoom), filterStyle),
+            Segment(state.interfaceFilter.summary(state.live.interfaces, namespaces: state.live.namespaces, maxWidth: filterRoom), filterStyle),
         ]
         row(rect, row: rect.row + 1, left: stats, right: right2, rightFirst: false)
     }

@@ -13,14 +13,18 @@ public struct ScreenModel: Sendable, Equatable {
     public var interfaces: [InterfaceCount]
     /// What the kernel did with the ARP packets (the `v` view).
     public var verdicts: VerdictsModel
+    /// The network namespaces' names: the picker and the zoom spell `interfaces` with them
+    /// (`vb@t1`), as the log's lines already are.
+    public var namespaces: NamespaceNames
 
     public init(header: HeaderInfo, panes: [PaneModel], log: LogModel, interfaces: [InterfaceCount],
-                verdicts: VerdictsModel = VerdictsModel()) {
+                verdicts: VerdictsModel = VerdictsModel(), namespaces: NamespaceNames = NamespaceNames()) {
         self.header = header
         self.panes = panes
         self.log = log
         self.interfaces = interfaces
         self.verdicts = verdicts
+        self.namespaces = namespaces
     }
 
     /// A model with nothing counted yet and no probe attached yet (reason nil: "waiting").
@@ -292,7 +296,7 @@ public struct VerdictsModel: Sendable, Equatable {
 /// One interface's packets by verdict.
 public struct VerdictInterface: Sendable, Equatable {
     public var id: InterfaceID
-    /// "vc", or "eth0 (netns 4026532281)" when the name is in several namespaces (as the picker).
+    /// "vc", or "eth0@t1" outside the root namespace (as the log and the picker).
     public var label: String
     public var rows: [VerdictCount]
 
@@ -336,6 +340,7 @@ public struct UnansweredRow: Sendable, Equatable {
     public var key: UnansweredKey
     public var target: String
     public var sender: String
+    /// "vc", "vb@t1" (as the log and the picker).
     public var interface: String
     /// "rp_filter (IP_RPFILTER)", "not_local".
     public var verdict: String

@@ -164,7 +164,7 @@ public struct UIState: Sendable {
     public mutating func update(_ model: ScreenModel) {
         live = model
         if case .picker(var p) = overlay {
-            p.clampCursor(rows: p.rows(in: live.interfaces).count)
+            p.clampCursor(rows: p.rows(in: live.interfaces, namespaces: live.namespaces).count)
             overlay = .picker(p)
         }
     }
@@ -471,7 +471,7 @@ public struct UIState: Sendable {
 
     private mutating func handlePicker(_ key: Key, _ picker: PickerState) -> HandlerResult {
         var p = picker
-        let rows = p.rows(in: live.interfaces)
+        let rows = p.rows(in: live.interfaces, namespaces: live.namespaces)
         switch key {
         case .escape:
             overlay = nil
@@ -514,7 +514,7 @@ public struct UIState: Sendable {
         default:
             return .ignored
         }
-        p.clampCursor(rows: p.rows(in: live.interfaces).count)
+        p.clampCursor(rows: p.rows(in: live.interfaces, namespaces: live.namespaces).count)
         overlay = .picker(p)
         return .redraw
     }
@@ -537,10 +537,11 @@ public struct PickerState: Equatable, Sendable {
         initialSelection = selection
     }
 
-    /// The interfaces listed: those matching the typed text (name or netns), busiest first.
-    public func rows(in interfaces: [InterfaceCount]) -> [InterfaceCount] {
+    /// The interfaces listed: those matching the typed text (as listed, `vb@t1`, or the netns
+    /// inode), busiest first.
+    public func rows(in interfaces: [InterfaceCount], namespaces: NamespaceNames = NamespaceNames()) -> [InterfaceCount] {
         interfaces
-            .filter { $0.name.containsIgnoringCase(filterText) || String($0.id.netns).contains(filterText) }
+            .filter { $0.label(namespaces).containsIgnoringCase(filterText) || String($0.id.netns).contains(filterText) }
             .sorted { ($0.count, $1.name, $1.id) > ($1.count, $0.name, $0.id) }
     }
 
@@ -550,16 +551,6 @@ public struct PickerState: Equatable, Sendable {
 }
 
 extension InterfaceCount {
-    /// Names seen in more than one network namespace: those need the netns shown.
-    static func ambiguousNames(_ interfaces: [InterfaceCount]) -> Set<String> {
-        var seen: [String: Set<UInt32>] = [:]
-        for i in interfaces { seen[i.name, default: []].insert(i.id.netns) }
-        return Set(seen.filter { $0.value.count > 1 }.keys)
-    }
-
-    /// "eth0", or "eth0 (netns 4026532281)" when the name is ambiguous.
-    func label(ambiguous: Set<String>) -> String {
-        let name = self.name.isEmpty ? "if\(id.ifindex)" : self.name
-        return ambiguous.contains(self.name) ? "\(name) (netns \(id.netns))" : name
-    }
+    /// `va`, `vb@t1`: the interface as the log, the picker and the zoom spell it.
+    func label(_ namespaces: NamespaceNames) -> String { namespaces.label(id, name: name) }
 }

@@ -8,15 +8,13 @@ enum VerdictsAdapter {
 
     /// The verdicts view through the aggregator's interface filter and clear baseline; `times`
     /// shows when a packet was last seen.
-    static func model(aggregator: Aggregator, top: TopUnanswered?, source: ScreenSource, times: EventTimes,
-                      interfacesSeen: [InterfaceCount]) -> VerdictsModel {
+    static func model(aggregator: Aggregator, top: TopUnanswered?, source: ScreenSource, times: EventTimes) -> VerdictsModel {
         if let reason = unavailableReason(aggregator: aggregator, source: source) {
             return VerdictsModel(unavailable: reason)
         }
-        let ambiguous = InterfaceCount.ambiguousNames(interfacesSeen)
         func label(_ id: InterfaceID, _ name: String) -> String {
             let known = aggregator.name(of: id)
-            return InterfaceCount(id: id, name: known.isEmpty ? name : known, count: 0).label(ambiguous: ambiguous)
+            return source.namespaces.label(id, name: known.isEmpty ? name : known)
         }
         let rates = aggregator.verdictRates()
         var byInterface: [InterfaceID: (name: String, rows: [VerdictCount])] = [:]
@@ -44,11 +42,10 @@ enum VerdictsAdapter {
         let filter = aggregator.interfaceFilter
         let naming = aggregator.naming
         func row(_ e: UnansweredEntry) -> UnansweredRow {
-            let name = e.ifname.isEmpty ? aggregator.name(of: e.key.interface) : e.ifname
             let shown = label(e.key.interface, e.ifname)
             let reason = e.key.verdict.hasReason ? verdictReasonName(e.key.verdict, e.key.reason, naming: naming) : ""
             let netns = e.key.interface.netns
-            let why = e.latest.packet?.why(interface: name, sender: e.key.sender, target: e.key.target, naming: naming) {
+            let why = e.latest.packet?.why(interface: shown, sender: e.key.sender, target: e.key.target, naming: naming) {
                 aggregator.name(of: InterfaceID(netns: netns, ifindex: $0))
             }
             return UnansweredRow(

@@ -23,7 +23,7 @@ struct Arptop: ParsableCommand {
             Modes:
               arptop                       live TUI (press ? inside for every key)
               arptop --probes              how each function is attached here, or why not
-              arptop --json [--duration S] NDJSON on stdout: attached, event, snapshot, summary records
+              arptop --json [--duration S] NDJSON on stdout: attached, event, snapshot, netns, summary
               arptop --summary --duration 10   readable tables of the counts at exit
               arptop --replay FILE [--summary|--json]   a recording, on screen or analysed headless
 
@@ -44,7 +44,7 @@ struct Arptop: ParsableCommand {
     @Flag(help: "Show how each function is probed on this kernel (fentry, kprobe, tracepoint) or why it is unavailable, then exit.")
     var probes = false
 
-    @Flag(help: "Headless: write NDJSON records to stdout (attached, event, snapshot, summary) instead of the TUI.")
+    @Flag(help: "Headless: write NDJSON records to stdout (attached, event, snapshot, netns, summary) instead of the TUI.")
     var json = false
 
     @Flag(help: "Headless: print the counts as readable tables at exit (after --duration or Ctrl-C).")

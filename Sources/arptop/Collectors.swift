@@ -25,6 +25,11 @@ protocol Collector: AnyObject {
     /// Set when the source started over (replay `[`, the demo looping): the app resets its
     /// counts and log, and shows this note above the log. Cleared by reading it.
     func takeRestart() -> String?
+    /// The network namespaces' names as known now.
+    var namespaces: NamespaceNames { get }
+    /// Names new or changed since the last call, for a recording (the kernel's are read from
+    /// /run/netns now and then; a replay's come from its own records).
+    func newNamespaceRecords(now: UInt64) -> [NetnsRecord]
 }
 
 extension Collector {
@@ -37,6 +42,8 @@ final class LiveCollector: Collector {
     let session: ProbeSession
     let screenSource: ScreenSource
     let start = monotonicNow()
+    /// Made before privileges are dropped: /proc/1/ns/net is read once, here.
+    private let watcher = NamespaceWatcher()
 
     init(session: ProbeSession) {
         self.session = session
@@ -51,6 +58,8 @@ final class LiveCollector: Collector {
     func drainEvents(now: UInt64, _ sink: (ProbeEvent) -> Void) throws { _ = try session.drainEvents(sink) }
     func aggregates(now: UInt64) throws -> AggregateSnapshot? { try session.readAggregates() }
     func handle(_ key: Key) -> Bool { false }
+    var namespaces: NamespaceNames { watcher.names }
+    func newNamespaceRecords(now: UInt64) -> [NetnsRecord] { watcher.refresh(now: now) }
 }
 
 /// A recording written by `--json` or `--record`, played back on its own clock:
@@ -86,6 +95,8 @@ final class ReplayCollector: Collector {
     private let label: String
     /// The newest timestamp delivered.
     private var lastTime: UInt64 = 0
+    /// The names already handed to `newNamespaceRecords`.
+    private var namesReported = NamespaceNames()
 
     init(path: String, loop: Bool = false, label: String? = nil) throws {
         self.path = path
@@ -123,6 +134,13 @@ final class ReplayCollector: Collector {
     }
 
     var naming: any ReturnValueNaming { reader.naming }
+    /// The names of the records read so far (the reader runs at most one record ahead).
+    var namespaces: NamespaceNames { reader.namespaces }
+    func newNamespaceRecords(now: UInt64) -> [NetnsRecord] {
+        namesReported.root = reader.namespaces.root
+        return namesReported.learn(listing: reader.namespaces.names.map { (name: $0.value, netns: $0.key) })
+            .map { NetnsRecord(netns: $0.netns, name: $0.name) }
+    }
     var pollFD: Int32? { nil }
     var statusLabel: String? {
         var s = label

@@ -24,10 +24,12 @@ struct HeadlessMode {
         let filter = InterfaceFilter(names: interfaces)
         let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
         defer { recorder?.close() }
+        let namespaces = NamespaceWatcher()  // before privileges are dropped: reads /proc/1/ns/net
         // Attached: from here on, reading the maps needs at most CAP_BPF.
         _ = try session.dropPrivileges(outputFolders: outputFolders(recordPath, prometheusTextfile))
         let attached = AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(),
-                                      realtimeOffsetNs: EventClock.measureRealtimeOffsetNs(), probes: session.statuses)
+                                      realtimeOffsetNs: EventClock.measureRealtimeOffsetNs(),
+                                      rootNetns: namespaces.names.root, probes: session.statuses)
         recorder?.start(attached)
         let textfile = prometheusTextfile.map { PrometheusTextfile(path: $0, filter: filter, naming: session.naming) }
         func warn(_ message: String) { FileHandle.standardError.write(Data("arptop: \(message)\n".utf8)) }
@@ -55,6 +57,11 @@ struct HeadlessMode {
         }
 
         func drain() throws {
+            // Namespace names before the events that need them.
+            for r in namespaces.refresh(now: monotonicNow()) {
+                if format == .json { out.line(r.jsonLine) }
+                recorder?.appendHeader(r.jsonLine)
+            }
             _ = try session.drainEvents { event in
                 guard filter.matches(event) else { return }
                 eventsLogged += 1

@@ -38,6 +38,8 @@ struct HeadlessReplay {
                 aggregator.naming = reader.naming
                 aggregator.ingest(snapshot)
                 if format == .json { out.line(SnapshotRecord(snapshot: snapshot, naming: reader.naming, filter: filter).jsonLine) }
+            case .netns(let n):
+                if format == .json { out.line(n.jsonLine) }
             case .attached, .summary:
                 break  // the recording's own summary is of all interfaces; ours follows -i
             }

@@ -51,7 +51,12 @@ struct LiveMode {
         // The offset the screen uses: measured at attach live, the recording's own in a replay.
         let realtimeOffsetNs = collector.screenSource.clock.realtimeOffsetNs
         recorder?.start(AttachedRecord(host: collector.screenSource.host, kernel: collector.screenSource.kernelRelease,
-                                       realtimeOffsetNs: realtimeOffsetNs, probes: collector.screenSource.probes))
+                                       realtimeOffsetNs: realtimeOffsetNs, rootNetns: collector.namespaces.root, probes: collector.screenSource.probes))
+        /// Namespace names go into the recording before the events that need them.
+        func recordNamespaces(now: UInt64) {
+            for r in collector.newNamespaceRecords(now: now) { recorder?.appendHeader(r.jsonLine) }
+        }
+        recordNamespaces(now: monotonicNow())
 
         let term = try TerminalScreen()
         ScreenGuard.active = true
@@ -106,6 +111,7 @@ struct LiveMode {
 
         func rebuild(now: UInt64) {
             aggregator.naming = collector.naming
+            screenSource.namespaces = collector.namespaces
             screenSource.label = collector.statusLabel ?? screenSource.label
             state.update(ScreenModel(aggregator: aggregator, log: log, source: screenSource,
                                      elapsedSeconds: collector.elapsedSeconds(now: now), lineCache: lineCache,
@@ -129,6 +135,8 @@ struct LiveMode {
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break mainLoop }
             now = monotonicNow()
             if replayFailure == nil {
+                recordNamespaces(now: now)
+                defer { recordNamespaces(now: now) }  // a replay learns them while it drains
                 do {
                     try collector.drainEvents(now: now) { event in
                         if let note = collector.takeRestart() { restart(note) }

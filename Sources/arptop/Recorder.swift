@@ -13,7 +13,8 @@ final class Recorder {
     let maxBytes: UInt64?
     private var fd: Int32 = -1
     private var buffer: [UInt8] = []
-    private var header: String = ""
+    /// The attached record and every `netns` record: written again at the top of a rotated file.
+    private var header: [String] = []
     private var writer: LineWriter!
 
     init(path: String, maxBytes: UInt64?) throws {
@@ -45,8 +46,15 @@ final class Recorder {
 
     /// The attached record: written first, and again at the top of every rotated file.
     func start(_ attached: AttachedRecord) {
-        header = attached.jsonLine
-        append(header)
+        header = []
+        appendHeader(attached.jsonLine)
+    }
+
+    /// A line every file of the recording needs (a `netns` record: the names of the events
+    /// after it), written now and again at the top of every rotated file.
+    func appendHeader(_ line: String) {
+        header.append(line)
+        append(line)
     }
 
     func append(_ line: String) {
@@ -64,7 +72,7 @@ final class Recorder {
             Glibc.close(fd)
             _ = rename(path, path + ".1")
             do { try open() } catch { fd = -1; return }
-            buffer.insert(contentsOf: Array((header + "\n").utf8), at: 0)
+            buffer.insert(contentsOf: Array(header.map { $0 + "\n" }.joined().utf8), at: 0)
         }
         writer.write(buffer)
     }

@@ -41,7 +41,7 @@ struct RecordTests {
             ProbeStatus(function: .fibValidateSource, mechanism: .kprobe, target: "fib_validate_source", reason: "fentry: -524 ENOTSUPP"),
             ProbeStatus(function: .fibLookup, mechanism: nil, target: nil, reason: "no fib_table_lookup"),
         ])
-        #expect(r.jsonLine == #"{"type":"attached","version":1,"host":"h1","kernel":"6.1.0-28-amd64","probes":["#
+        #expect(r.jsonLine == #"{"type":"attached","version":2,"host":"h1","kernel":"6.1.0-28-amd64","probes":["#
             + #"{"name":"arp_process","attach":"fentry","target":"arp_process"},"#
             + #"{"name":"fib_validate_source","attach":"kprobe","target":"fib_validate_source","note":"fentry: -524 ENOTSUPP"},"#
             + #"{"name":"fib_lookup","attach":"unavailable","reason":"no fib_table_lookup"}]}"#)
@@ -51,7 +51,7 @@ struct RecordTests {
     @Test("attached: the wall-clock offset is written after the kernel, read back, and optional")
     func attachedRealtimeOffset() throws {
         let r = AttachedRecord(host: "h1", kernel: "6.1.0-28-amd64", realtimeOffsetNs: 1_796_281_920_123_455_789, probes: [])
-        #expect(r.jsonLine == #"{"type":"attached","version":1,"host":"h1","kernel":"6.1.0-28-amd64","#
+        #expect(r.jsonLine == #"{"type":"attached","version":2,"host":"h1","kernel":"6.1.0-28-amd64","#
             + #""realtime_offset_ns":1796281920123455789,"probes":[]}"#)
         #expect(try roundTrip(.attached(r)) == .attached(r))
         #expect(r.clock == EventClock(realtimeOffsetNs: 1_796_281_920_123_455_789))
@@ -66,10 +66,43 @@ struct RecordTests {
     }
 
     @Test func futureVersionIsRefused() {
-        let line = #"{"type":"attached","version":2,"host":"h","kernel":"7.0","probes":[]}"#
-        #expect(throws: RecordFormatError("format version 2 is newer than this arptop understands (version 1): use a newer arptop")) {
+        let line = #"{"type":"attached","version":3,"host":"h","kernel":"7.0","probes":[]}"#
+        #expect(throws: RecordFormatError("format version 3 is newer than this arptop understands (version 2): use a newer arptop")) {
             try Record(jsonLine: line)
         }
+    }
+
+    @Test func attachedCarriesTheRootNamespace() throws {
+        let r = AttachedRecord(host: "h", kernel: "k", rootNetns: 4026531841, probes: [])
+        #expect(r.jsonLine == #"{"type":"attached","version":2,"host":"h","kernel":"k","root_netns":4026531841,"probes":[]}"#)
+        #expect(try roundTrip(.attached(r)) == .attached(r))
+    }
+
+    @Test func versionOneRecordingsAreStillRead() throws {
+        let line = #"{"type":"attached","version":1,"host":"h","kernel":"6.1","probes":[]}"#
+        #expect(try Record(jsonLine: line) == .attached(AttachedRecord(version: 1, host: "h", kernel: "6.1", probes: [])))
+    }
+
+    // MARK: netns
+
+    @Test func netnsExactLineAndRoundTrip() throws {
+        let r = NetnsRecord(netns: 4026532289, name: "t1")
+        #expect(r.jsonLine == #"{"type":"netns","netns":4026532289,"name":"t1"}"#)
+        #expect(try roundTrip(.netns(r)) == .netns(r))
+        #expect(try Record(jsonLine: r.jsonLine) == .netns(r))
+    }
+
+    @Test func namespaceNamesLearnFromRecords() {
+        var names = NamespaceNames()
+        names.learn(from: .attached(AttachedRecord(host: "h", kernel: "k", rootNetns: 4026531999, probes: [])))
+        names.learn(from: .netns(NetnsRecord(netns: 4026532289, name: "t1")))
+        #expect(names.name(of: 4026531999) == "root")
+        #expect(names.name(of: 4026532289) == "t1")
+        #expect(names.name(of: NamespaceNames.defaultRootInode) == "4026531840")
+        // A recording without root_netns keeps the default root.
+        var old = NamespaceNames()
+        old.learn(from: .attached(AttachedRecord(version: 1, host: "h", kernel: "k", probes: [])))
+        #expect(old.root == NamespaceNames.defaultRootInode)
     }
 
     // MARK: events
@@ -288,7 +321,7 @@ struct RecordTests {
     @Test(arguments: [
         (#"[1,2]"#, "expected a JSON object, found an array"),
         (#"{"time_ns":1}"#, #"field "type" is missing"#),
-        (#"{"type":"bogus"}"#, #"unknown record type "bogus" (this arptop knows attached, event, snapshot, summary)"#),
+        (#"{"type":"bogus"}"#, #"unknown record type "bogus" (this arptop knows attached, event, snapshot, summary, netns)"#),
         (#"{"type":7}"#, #"field "type": expected a string, found 7"#),
         (#"{"type":"event","function":"arp_process","time_ns":-1,"cpu":0}"#, #"field "time_ns": expected an integer from 0 to 18446744073709551615, found -1"#),
         (#"{"type":"event","function":"fib_lookup","time_ns":1.5}"#, #"field "time_ns": expected an integer from 0 to 18446744073709551615, found 1.5"#),
@@ -300,6 +333,9 @@ struct RecordTests {
         (#"{"type":"attached","version":1,"host":"h","kernel":"k","probes":[{"name":"arp_process","attach":"uprobe"}]}"#,
          #"field "probes[0].attach": expected fentry, kprobe, tracepoint or unavailable, found "uprobe""#),
         (#"{"type":"attached","version":0,"host":"h","kernel":"k","probes":[]}"#, #"field "version": 0 is not a valid format version"#),
+        (#"{"type":"netns","netns":-1,"name":"t1"}"#, #"field "netns": expected an integer from 0 to 4294967295, found -1"#),
+        (#"{"type":"netns","netns":4026532289,"name":""}"#, #"field "name": a namespace name cannot be empty"#),
+        (#"{"type":"netns","netns":4026532289}"#, #"field "name" is missing"#),
         (#"{"type":"summary","functions":[],"events_logged":"3"}"#, #"field "events_logged": expected an integer from 0 to 18446744073709551615, found "3""#),
         (#"{"type":"summary","functions":{}}"#, #"field "functions": expected an array, found an object"#),
         (#"{"type":"event","time_ns":1,"cpu":0,"function":"arp_process","netns":1,"interface":"va","ifindex":3,"return":0,"return_name":"0","arp_op":"query"}"#,
@@ -313,7 +349,7 @@ struct RecordTests {
     }
 
     @Test func unknownFieldsAreIgnored() throws {
-        let line = #"{"type":"attached","version":1,"host":"h","kernel":"k","probes":[],"future_field":{"x":[1,2]}}"#
+        let line = #"{"type":"attached","version":2,"host":"h","kernel":"k","probes":[],"future_field":{"x":[1,2]}}"#
         #expect(try Record(jsonLine: line) == .attached(AttachedRecord(host: "h", kernel: "k", probes: [])))
     }
 }

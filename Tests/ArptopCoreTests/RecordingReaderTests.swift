@@ -96,16 +96,30 @@ struct RecordingReaderTests {
     }
 
     @Test func futureVersionIsRefused() throws {
-        let line = Self.attached.replacingOccurrences(of: #""version":1"#, with: #""version":3"#)
+        let line = Self.attached.replacingOccurrences(of: #""version":2"#, with: #""version":3"#)
         let e = try #require(try error(reading: line + "\n" + Self.event + "\n"))
         #expect(e.line == 1)
-        #expect(e.message == "format version 3 is newer than this arptop understands (version 1): use a newer arptop")
+        #expect(e.message == "format version 3 is newer than this arptop understands (version 2): use a newer arptop")
     }
 
     @Test func unknownRecordTypeIsRefused() throws {
         let e = try #require(try error(reading: Self.attached + "\n" + #"{"type":"hello","x":1}"# + "\n"))
         #expect(e.line == 2)
-        #expect(e.message == #"unknown record type "hello" (this arptop knows attached, event, snapshot, summary)"#)
+        #expect(e.message == #"unknown record type "hello" (this arptop knows attached, event, snapshot, summary, netns)"#)
+    }
+
+    @Test func learnsNamespaceNamesAsItReads() throws {
+        let attached = AttachedRecord(host: "vm", kernel: "6.1", rootNetns: 4026531999, probes: []).jsonLine
+        let netns = NetnsRecord(netns: 4026532289, name: "t1").jsonLine
+        let file = try TempFile([attached, Self.event, netns, Self.event].joined(separator: "\n") + "\n")
+        let reader = try RecordingReader(path: file.path)
+        _ = try reader.next()
+        #expect(reader.namespaces.root == 4026531999)
+        _ = try reader.next()
+        #expect(reader.namespaces.names.isEmpty)  // not yet read
+        guard case .netns(let n) = try #require(try reader.next()).record else { Issue.record("not a netns record"); return }
+        #expect(n == NetnsRecord(netns: 4026532289, name: "t1"))
+        #expect(reader.namespaces.label(InterfaceID(netns: 4026532289, ifindex: 2), name: "vb") == "vb@t1")
     }
 
     @Test func missingFieldIsNamed() throws {

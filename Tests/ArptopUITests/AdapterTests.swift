@@ -156,3 +156,70 @@ extension AdapterTests {
         #expect(picker.text.contains("[x] va "), "\(picker.text)")
     }
 }
+
+@Suite("Network namespaces on screen")
+struct NamespaceScreenTests {
+    static let vb = Fixtures.vb
+
+    static func aggregator() -> Aggregator {
+        var a = Aggregator(naming: AdapterTests.naming)
+        a.ingest(AggregateSnapshot(monotonicNs: 1_000_000_000, counts: [
+            AdapterTests.key(.arpProcess, Fixtures.va, "va", 0): 4,
+            AdapterTests.key(.arpProcess, vb, "vb", 0): 5,
+            AdapterTests.key(.fibLookup, InterfaceID(netns: Fixtures.testNS, ifindex: 0), "", -11): 1,
+        ], stats: StreamStats()))
+        return a
+    }
+
+    static var log: EventLog {
+        var log = EventLog(capacity: 10)
+        log.append(ProbeEvent(timestampNs: 1_500_000_000, function: .arpProcess, cpu: 0, interface: Fixtures.va, ifname: "va", ret: 0, arpOp: 1))
+        log.append(ProbeEvent(timestampNs: 1_600_000_000, function: .arpProcess, cpu: 0, interface: vb, ifname: "vb", ret: 0, arpOp: 2))
+        log.append(ProbeEvent(timestampNs: 1_700_000_000, function: .fibLookup, cpu: 0,
+                              interface: InterfaceID(netns: Fixtures.testNS, ifindex: 0), ifname: "", ret: -11))
+        return log
+    }
+
+    static func source(_ names: NamespaceNames) -> ScreenSource {
+        var s = AdapterTests.source
+        s.namespaces = names
+        return s
+    }
+
+    @Test("the log, the picker and the zoom spell an interface the same way, namespace included")
+    func oneSpellingEverywhere() throws {
+        let m = ScreenModel(aggregator: Self.aggregator(), log: Self.log, source: Self.source(Fixtures.namespaces), elapsedSeconds: 1)
+        // The reply received in t1 does not read as this box's.
+        #expect(m.log.lines.map(\.interface) == ["va", "vb@t1", "-@t1"])
+        var state = UIState(model: m, size: TerminalSize(rows: 40, cols: 120))
+        _ = state.handle(.character("i"))
+        let picker = Renderer.render(state, glyphs: .unicode).text
+        for label in ["va ", "vb@t1 ", "-@t1 "] { #expect(picker.contains("[ ] \(label)"), "\(label)\n\(picker)") }
+        #expect(!picker.contains("if0"), "one spelling for no interface: -")
+        var zoom = UIState(model: m, size: TerminalSize(rows: 40, cols: 120))
+        _ = zoom.handle(.character("1"))
+        _ = zoom.handle(.enter)
+        #expect(Renderer.render(zoom, glyphs: .unicode).text.contains("vb@t1"))
+    }
+
+    @Test("an unnamed namespace shows its inode; a name learned later reaches lines already cached")
+    func namesLearnedLaterReachCachedLines() {
+        let cache = LogLineCache()
+        let before = ScreenModel(aggregator: Self.aggregator(), log: Self.log, source: Self.source(NamespaceNames()),
+                                 elapsedSeconds: 1, lineCache: cache)
+        #expect(before.log.lines[1].interface == "vb@4026532281")
+        let after = ScreenModel(aggregator: Self.aggregator(), log: Self.log, source: Self.source(Fixtures.namespaces),
+                                elapsedSeconds: 1, lineCache: cache)
+        #expect(after.log.lines[1].interface == "vb@t1")
+        #expect(after.log.packets.map(\.interface) == ["va", "vb@t1"])
+    }
+
+    @Test func typingTheNamespaceNameFiltersThePicker() {
+        let m = ScreenModel(aggregator: Self.aggregator(), log: Self.log, source: Self.source(Fixtures.namespaces), elapsedSeconds: 1)
+        let p = PickerState(interfaces: m.interfaces, filter: .all)
+        var typed = p
+        typed.filterText = "@t1"
+        #expect(Set(typed.rows(in: m.interfaces, namespaces: m.namespaces).map(\.id))
+            == [Self.vb, InterfaceID(netns: Fixtures.testNS, ifindex: 0)])
+    }
+}

@@ -7,6 +7,8 @@ import ArptopCore
 enum Fixtures {
     static let rootNS: UInt32 = 4026531840
     static let testNS: UInt32 = 4026532281
+    /// The test namespace was made with `ip netns add t1`.
+    static let namespaces = NamespaceNames(root: rootNS, names: [testNS: "t1"])
 
     static let eth0 = InterfaceID(netns: rootNS, ifindex: 2)
     static let va = InterfaceID(netns: rootNS, ifindex: 5)
@@ -105,7 +107,7 @@ enum Fixtures {
             (.arpProcess, "va", "request who-has 10.77.0.1 tell 10.77.0.2 (aa:bb:cc:dd:ee:02)", "0", false),
             (.fibLookup, "va", "table 255 iif 5 oif 0 10.77.0.2 -> 10.77.0.1 RTN_LOCAL", "0", false),
             (.fibValidateSource, "va", "src 10.99.0.7 dst 10.77.0.1 oif 0", "EXDEV", true),
-            (.arpProcess, "eth0", "reply 192.168.122.1 is-at 52:54:00:12:35:02", "0", false),
+            (.arpProcess, "vb@t1", "reply 10.77.0.1 is-at aa:bb:cc:dd:ee:01", "0", false),  // received in t1
             (.fibLookup, "eth0", "table 254 iif 2 oif 0 192.168.122.1 -> 192.168.122.15 RTN_UNICAST", "0", false),
             (.fibLookup, "lo", "table 255 iif 1 oif 0 10.99.0.7 -> 10.77.0.1", "EAGAIN", true),
             (.arpProcess, "va", "request who-has 10.77.0.1 tell 10.99.0.7 (aa:bb:cc:dd:ee:07) rp_filter=1", "NET_RX_DROP", true),
@@ -127,7 +129,8 @@ enum Fixtures {
                                totalEvents: 96_132, eventsPerSecond: 80.8),
             panes: [arpProcess, ipRouteInputSlow, fibLookup, fibValidateSource],
             log: LogModel(lines: lines, total: 41_350, dropped: 12, sampled: 3_871),
-            interfaces: interfaces
+            interfaces: interfaces,
+            namespaces: namespaces
         )
     }
 

@@ -89,8 +89,9 @@ struct GoldenTests {
         for ch in "eth" { _ = state.handle(.character(ch)) }
         let grid = Renderer.render(state, glyphs: .unicode)
         try Snapshot.assert(grid, named: "picker-filtered-80x40")
-        #expect(grid.text.contains("eth0 (netns 4026531840)"))
-        #expect(grid.text.contains("eth0 (netns 4026532281)"))
+        // eth0 in the root namespace alone, eth0 in t1 with its namespace: as the log spells them.
+        #expect(grid.text.contains("[ ] eth0 "))
+        #expect(grid.text.contains("[ ] eth0@t1 "))
         #expect(!grid.text.contains("[x] lo"))
     }
 

@@ -9,7 +9,7 @@ struct VerdictAdapterTests {
         let m = VerdictFixtures.model()
         let v = m.verdicts
         #expect(v.unavailable == nil)
-        #expect(v.interfaces.map(\.label) == ["va", "eth0 (netns 4026532281)", "vc", "eth0 (netns 4026531840)"])
+        #expect(v.interfaces.map(\.label) == ["va", "eth0@t1", "vc", "eth0"])
         let vc = try #require(v.interfaces.first { $0.label == "vc" })
         #expect(vc.rows == [VerdictCount(verdict: .rpFilter, reasonName: "IP_RPFILTER", count: 12, ratePerSecond: 4),
                             VerdictCount(verdict: .replied, count: 3, ratePerSecond: 0)])
@@ -56,8 +56,9 @@ struct VerdictAdapterTests {
         #expect(first.lastSeen == "14:12:33")
         #expect(first.why == "not answered: rp_filter=1 (strict) on vc: the route back to 10.77.0.50 leaves via va, not vc")
         let ignored = try #require(v.top.first { $0.verdict == "ignored_arp_ignore" })
-        #expect(ignored.interface == "eth0 (netns 4026532281)")
-        #expect(ignored.why == "not answered: arp_ignore=1 on eth0 and 10.88.0.1 is not configured on eth0", "the why names the interface plainly")
+        #expect(ignored.interface == "eth0@t1")
+        #expect(ignored.why == "not answered: arp_ignore=1 on eth0@t1 and 10.88.0.1 is not configured on eth0@t1",
+                "the why names the interface as the log does")
         let latest = try #require(v.latest)
         #expect(latest.key == first.key, "the newest unanswered packet of the log is an rp_filter one on vc")
         #expect(m(filter: .names(["va"])).verdicts.latest?.verdict == "not_local")

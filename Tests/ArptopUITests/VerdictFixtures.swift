@@ -33,7 +33,9 @@ enum VerdictFixtures {
     static let clock = Fixtures.clock
 
     static var source: ScreenSource {
-        ScreenSource(host: "vm-arp-01", kernelRelease: "6.1.0-18-amd64", probes: probes, clock: clock)
+        var s = ScreenSource(host: "vm-arp-01", kernelRelease: "6.1.0-18-amd64", probes: probes, clock: clock)
+        s.namespaces = Fixtures.namespaces
+        return s
     }
 
     static func verdictKey(_ id: InterfaceID, _ name: String, _ v: ArpVerdict, _ reason: Int32 = 0) -> VerdictKey {

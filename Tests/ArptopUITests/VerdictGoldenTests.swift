@@ -15,7 +15,7 @@ struct VerdictGoldenTests {
         let text = grid.text
         #expect(text.contains(" verdicts "))
         #expect(text.contains("! rp_filter (IP_RPFILTER)"), "\(text)")
-        #expect(text.contains("eth0 (netns 4026532281)"), "an ambiguous name shows its namespace, as in the picker")
+        #expect(text.contains("eth0@t1"), "an interface outside the root namespace shows its namespace, as in the log and the picker")
         // The latest unanswered packet's why, with no row selected.
         #expect(text.contains("latest unanswered"), "\(text)")
     }

@@ -33,7 +33,7 @@ struct CommandLineTests {
 
     static var malformed: [Malformed] {
         let l = lab.lines
-        // Two full ticks: attached, a snapshot, 24 events, a snapshot, ...
+        // Attached, netns, then two full ticks: a snapshot, 24 events, a snapshot, ...
         let head = Array(l.prefix(28))
         let cut = l[28].prefix(l[28].count / 2)
         return [
@@ -45,8 +45,8 @@ struct CommandLineTests {
                       text: ([l[0], l[1], l[2], #"{"type":"heartbeat","time_ns":7203117000000}"#] + l[3..<10]).map { $0 + "\n" }.joined(),
                       line: 4, fragment: "unknown record type \"heartbeat\""),
             Malformed(name: "future format version",
-                      text: ([l[0].replacingOccurrences(of: #""version":1,"#, with: #""version":2,"#)] + l[1..<10]).map { $0 + "\n" }.joined(),
-                      line: 1, fragment: "format version 2 is newer"),
+                      text: ([l[0].replacingOccurrences(of: #""version":2,"#, with: #""version":3,"#)] + l[1..<10]).map { $0 + "\n" }.joined(),
+                      line: 1, fragment: "format version 3 is newer"),
         ]
     }
 

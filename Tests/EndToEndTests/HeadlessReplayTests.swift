@@ -72,6 +72,9 @@ struct HeadlessReplayTests {
             return
         }
         #expect(attached.kernel == "6.1.0-28-amd64")
+        #expect(attached.rootNetns == LabRecording.initNetns)
+        #expect(records.contains(.netns(NetnsRecord(netns: LabRecording.peerNetns, name: LabRecording.peerNetnsName))),
+                "the namespace names pass through")
         let names = interface.map { Set([$0]) }
         let expected = Self.lab.finalNumbers(interfaces: names)
         #expect(Self.numbers(summary) == expected)

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Topology (the one `Tests/vm` builds):
 /// - `va` (init netns 4026531840, ifindex 3, 10.77.0.1/24), veth peer of `vb`
-///   (netns 4026532481, ifindex 2, 10.77.0.2) which arpings 10.77.0.1 (local) and 10.77.0.9 (not on
+///   (netns 4026532481, `ip netns` name t1, ifindex 2, 10.77.0.2) which arpings 10.77.0.1 (local) and 10.77.0.9 (not on
 ///   the box; forwarding off);
 /// - `vc` (init netns, ifindex 5, 10.77.2.1/24, `rp_filter=1`) which sees requests from 10.77.0.50,
 ///   a sender whose route goes out through `va`: strict reverse-path filtering says `EXDEV`; and
@@ -23,6 +23,8 @@ import Foundation
 struct LabRecording {
     static let initNetns: UInt32 = 4026531840
     static let peerNetns: UInt32 = 4026532481
+    /// `ip netns add t1`: the recording's `netns` record names it.
+    static let peerNetnsName = "t1"
 
     struct Interface: Hashable {
         var name: String
@@ -196,8 +198,9 @@ struct LabRecording {
     }
 
     private mutating func generate() {
-        let attached = AttachedRecord(host: "arptop-vm", kernel: "6.1.0-28-amd64", probes: Self.probes)
+        let attached = AttachedRecord(host: "arptop-vm", kernel: "6.1.0-28-amd64", rootNetns: Self.initNetns, probes: Self.probes)
         lines.append(attached.jsonLine)
+        lines.append(NetnsRecord(netns: Self.peerNetns, name: Self.peerNetnsName).jsonLine)
         var counts: [CountKey: UInt64] = [:]
         var stats = StreamStats()
         func snapshot(_ t: UInt64) {

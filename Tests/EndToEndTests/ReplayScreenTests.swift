@@ -51,6 +51,9 @@ struct ReplayScreenTests {
         #expect(end.lines[1].contains("sampled \(Self.format(Self.sampledAtEnd))"), "\(end.lines[1])")
         #expect(final.panes[.fibValidateSource]?.bars["EXDEV"] ?? 0 > 0)
         #expect(final.panes[.fibLookup]?.bars.keys.sorted() == ["RTN_LOCAL", "RTN_UNICAST"])
+        // vb's calls (the replies received in the peer namespace) carry their namespace's name.
+        let vb = end.logLines.filter { $0.interface.hasPrefix("vb") }.map(\.interface)
+        #expect(vb.allSatisfy { $0 == "vb@t1" }, "\(end)")
     }
 
     @Test("the log's times: the viewer's wall clock with the date when the recording has the offset, else since boot")
@@ -111,9 +114,10 @@ struct ReplayScreenTests {
         try tmux.waitFor("all three interfaces to have counts") { ($0.headerEvents ?? 0) > 0 }
         try tmux.keys("i")
         // Showing all, the picker opens with nothing ticked ("all selected").
-        try tmux.waitFor("the picker listing va, vb and vc") { s in
+        // vb is in the peer namespace: named from the recording's netns record, as in the log.
+        try tmux.waitFor("the picker listing va, vb@t1 and vc") { s in
             s.contains(" Interfaces ") && s.contains(" all selected ")
-                && ["[ ] va ", "[ ] vb ", "[ ] vc "].allSatisfy { s.contains($0) }
+                && ["[ ] va ", "[ ] vb@t1 ", "[ ] vc "].allSatisfy { s.contains($0) }
         }
         // Type to narrow the list to vc, tick it with space, clear the typed filter to see every row.
         try tmux.type("vc")
@@ -122,7 +126,7 @@ struct ReplayScreenTests {
         try tmux.waitFor("vc ticked") { $0.contains("[x] vc ") }
         try tmux.keys("C-u")
         let picked = try tmux.waitFor("only vc ticked") { s in
-            s.contains("1 of 3 selected") && s.contains("[x] vc ") && s.contains("[ ] va ") && s.contains("[ ] vb ")
+            s.contains("1 of 3 selected") && s.contains("[x] vc ") && s.contains("[ ] va ") && s.contains("[ ] vb@t1 ")
         }
         #expect(picked.contains("[x] vc "))
         try tmux.keys("Enter")
