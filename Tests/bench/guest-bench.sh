@@ -54,10 +54,14 @@ sleep 1
 # The bpftrace reference: kprobe/kretprobe for fib_validate_source on every kernel (Debian 12's
 # bpftrace 0.17 refuses kfunc on functions of more than 6 parameters, even where the kernel's
 # trampolines take them: there arptop's fentry is compared with bpftrace's kprobe); the plain
-# variant where bpftrace cannot read this kernel's structs (tried, not assumed).
+# variant where bpftrace cannot read this kernel's structs, the kretprobe variant where it has no
+# kfunc at all (5.10: "btf: no"); each tried, not assumed.
 BT=$BENCH_DIR/arptop-equivalent.bt
 if ! timeout 120 bpftrace -e 'kfunc:arp_process { $d = args->skb->dev->ifindex; } BEGIN { exit(); }' >/dev/null 2>"$OUT/bt-probe.stderr"; then
 	BT=$BENCH_DIR/arptop-equivalent-plain.bt
+	if ! timeout 120 bpftrace -e 'kretfunc:arp_process { @[cpu] = count(); } BEGIN { exit(); }' >/dev/null 2>>"$OUT/bt-probe.stderr"; then
+		BT=$BENCH_DIR/arptop-equivalent-kprobe.bt
+	fi
 fi
 echo "bpftrace_script=$(basename "$BT")" >>"$OUT/env.txt"
 
