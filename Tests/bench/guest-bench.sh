@@ -60,7 +60,15 @@ BT=$BENCH_DIR/arptop-equivalent.bt
 if ! timeout 120 bpftrace -e 'kfunc:arp_process { $d = args->skb->dev->ifindex; } BEGIN { exit(); }' >/dev/null 2>"$OUT/bt-probe.stderr"; then
 	BT=$BENCH_DIR/arptop-equivalent-plain.bt
 	if ! timeout 120 bpftrace -e 'kretfunc:arp_process { @[cpu] = count(); } BEGIN { exit(); }' >/dev/null 2>>"$OUT/bt-probe.stderr"; then
-		BT=$BENCH_DIR/arptop-equivalent-kprobe.bt
+		# No kfunc (5.10): kprobe pairs with struct types from the kernel's headers when they were
+		# fetched (BENCHMARKS.md says how), else kretprobes counting by CPU only.
+		HDR=$BENCH_DIR/../../.build/kernels/headers/usr/src/linux-headers-$(uname -r)
+		if [ -d "$HDR" ] && [ -d "${HDR%-amd64}-common" ]; then
+			export BPFTRACE_KERNEL_BUILD=$HDR BPFTRACE_KERNEL_SOURCE=${HDR%-amd64}-common
+			BT=$BENCH_DIR/arptop-equivalent-headers.bt
+		else
+			BT=$BENCH_DIR/arptop-equivalent-kprobe.bt
+		fi
 	fi
 fi
 echo "bpftrace_script=$(basename "$BT")" >>"$OUT/env.txt"
@@ -89,8 +97,8 @@ flood() { # run name
 	sleep 1
 }
 
-wait_for() { # file text pid: wait (bounded) until file contains text
-	for _ in $(seq 1 900); do
+wait_for() { # file text pid: wait (bounded) until file contains text (bpftrace parsing kernel headers under TCG takes minutes)
+	for _ in $(seq 1 3000); do
 		grep -q "$2" "$1" 2>/dev/null && return 0
 		kill -0 "$3" 2>/dev/null || { log "tracer exited early: $1"; return 1; }
 		sleep 0.2
