@@ -990,8 +990,8 @@ int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be3
 	__u64 jnow = bpf_jiffies64();
 	struct entry_rec rec = {};
 	struct outcome o = {};
-	struct stack_ref ref;
-	bool found;
+	struct entry_rec *packet;
+	struct cpu_slot *cpu;
 
 	record_dev(&rec, dev, true);
 	rec.daddr = daddr;
@@ -1000,10 +1000,9 @@ int BPF_PROG(ip_route_input_slow_fexit, struct sk_buff *skb, __be32 daddr, __be3
 	o.netns = rec.netns;
 	o.ifindex = rec.ifindex;
 	o.ret = (__s32)ret;
-	found = stack_of_context(&ref, false, jnow);
-	finish(&o, &rec, rec.ifname, jnow, ref.cpu);
-	if (found && ref.top)
-		note_route_input(packet_of(&ref), (__s32)ret, daddr, saddr);
+	enclosing_entry(jnow, &packet, &cpu);
+	finish(&o, &rec, rec.ifname, jnow, cpu);
+	note_route_input(packet, (__s32)ret, daddr, saddr);
 	return 0;
 }
 
