@@ -44,3 +44,35 @@ public struct RecordedNaming: ReturnValueNaming, Equatable {
         routeTypes[routeType] ?? String(routeType)
     }
 }
+
+extension RecordedNaming {
+    /// Learns the return and route type names a record carries.
+    public mutating func learn(from record: Record) {
+        switch record {
+        case .attached, .netns: break
+        case .event(let r):
+            learn(returnName: r.returnName, for: r.event.ret, of: r.event.function)
+            if let name = r.routeTypeName { learn(routeTypeName: name, for: r.event.routeType) }
+        case .snapshot(let r):
+            r.rows.forEach { learn(from: $0) }
+            r.verdicts.forEach { learn(from: $0) }
+        case .summary(let r):
+            r.functions.forEach { $0.rows.forEach { learn(from: $0) } }
+            r.verdicts.forEach { learn(from: $0) }
+        }
+        if case .event(let r) = record, let p = r.event.packet, let name = r.reasonName, p.verdict == .routeError || p.verdict == .rpFilter {
+            learn(returnName: name, for: p.reason, of: .ipRouteInputSlow)
+        }
+    }
+
+    private mutating func learn(from row: VerdictRow) {
+        if row.verdict == .routeError || row.verdict == .rpFilter {
+            learn(returnName: row.reasonName, for: row.reason, of: .ipRouteInputSlow)
+        }
+    }
+
+    private mutating func learn(from row: CountRow) {
+        learn(returnName: row.returnName, for: row.ret, of: row.function)
+        if let name = row.routeTypeName { learn(routeTypeName: name, for: row.routeType) }
+    }
+}
