@@ -116,10 +116,9 @@ public struct EventTimes: Sendable, Equatable {
     /// ("2026-12-03T07:12:00.123456Z"); nil when the offset is unknown.
     public static func utcISO8601(_ monotonicNs: UInt64, realtimeOffsetNs: Int64?) -> String? {
         guard let offset = realtimeOffsetNs else { return nil }
-        let ns = Int64(clamping: monotonicNs) &+ offset
-        let day = floorDiv(ns, dayNs)
-        let inDay = ns - day * dayNs
-        return civilDate(day) + "T" + timeOfDay(inDay, fraction: 6) + "Z"
+        var w = JSONWriter(capacity: 32)  // the spelling of the event records' "time"
+        w.utcTime(epochNs: Int64(clamping: monotonicNs) &+ offset)
+        return String(w.text.dropFirst().dropLast())
     }
 
     private func format(_ monotonicNs: UInt64, millis: Bool) -> String {
@@ -150,6 +149,18 @@ public struct EventTimes: Sendable, Equatable {
     /// "YYYY-MM-DD" of days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's
     /// `civil_from_days`).
     static func civilDate(_ days: Int64) -> String {
+        let (y, m, d) = civil(days)
+        return "\(digits(y, 4))-\(digits(m, 2))-\(digits(d, 2))"
+    }
+
+    /// Days since 1970-01-01 and nanoseconds into that day, of nanoseconds since the epoch.
+    static func daysAndRest(_ epochNs: Int64) -> (days: Int64, ns: Int64) {
+        let day = floorDiv(epochNs, dayNs)
+        return (day, epochNs - day * dayNs)
+    }
+
+    /// Year, month and day of days since 1970-01-01.
+    static func civil(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
         let doe = z - era * 146_097
@@ -159,7 +170,7 @@ public struct EventTimes: Sendable, Equatable {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return "\(digits(y, 4))-\(digits(m, 2))-\(digits(d, 2))"
+        return (y, m, d)
     }
 }
 

@@ -38,102 +38,144 @@ public struct EventRecord: Sendable, Equatable {
     /// The record as one line of compact JSON, without the trailing newline. With the
     /// stream's `realtimeOffsetNs` (its `attached` record's), the line carries the call's
     /// wall-clock time too (`"time"`, UTC, ISO 8601); a reader ignores it (`time_ns` is the time).
-    public func jsonLine(realtimeOffsetNs: Int64?) -> String { jsonValue(realtimeOffsetNs: realtimeOffsetNs).serialized }
+    /// Written straight into bytes (JSONWriter): one line per logged call.
+    public func jsonLine(realtimeOffsetNs: Int64?) -> String {
+        var w = JSONWriter()
+        write(into: &w, realtimeOffsetNs: realtimeOffsetNs)
+        return w.text
+    }
 
     /// The record as one line of compact JSON, without the wall-clock `time`.
     public var jsonLine: String { jsonLine(realtimeOffsetNs: nil) }
 
-    var json: JSONValue { jsonValue(realtimeOffsetNs: nil) }
-
-    func jsonValue(realtimeOffsetNs: Int64?) -> JSONValue {
+    func write(into w: inout JSONWriter, realtimeOffsetNs: Int64?) {
         let e = event
-        var m: [(String, JSONValue)] = [
-            ("type", .string("event")),
-            ("time_ns", .int(e.timestampNs)),
-        ]
-        if let time = EventTimes.utcISO8601(e.timestampNs, realtimeOffsetNs: realtimeOffsetNs) { m.append(("time", .string(time))) }
-        m += [
-            ("cpu", .int(e.cpu)),
-            ("function", .string(e.function.name)),
-            ("netns", .int(e.interface.netns)),
-            ("interface", .string(e.ifname)),
-            ("ifindex", .int(e.interface.ifindex)),
-            ("return", .int(e.ret)),
-            ("return_name", .string(returnName)),
-        ]
+        w.beginObject()
+        w.member("type", "event")
+        w.member("time_ns", e.timestampNs)
+        if let offset = realtimeOffsetNs {
+            w.key("time")
+            w.utcTime(epochNs: Int64(clamping: e.timestampNs) &+ offset)
+        }
+        w.member("cpu", e.cpu)
+        w.member("function", e.function.name)
+        w.member("netns", e.interface.netns)
+        w.member("interface", e.ifname)
+        w.member("ifindex", e.interface.ifindex)
+        w.member("return", e.ret)
+        w.member("return_name", returnName)
         switch e.function {
         case .arpProcess:
-            m += [
-                ("arp_op", ArpOp.json(e.arpOp)),
-                ("sender_ip", .string(e.senderIP.description)),
-                ("sender_mac", .string(MAC.format(e.senderMAC))),
-                ("target_ip", .string(e.targetIP.description)),
-                ("no_addr", .bool(e.noAddr)),
-                ("no_in_device", .bool(e.noInDevice)),
-                ("rp_filter", .int(e.rpFilter)),
-            ]
+            w.key("arp_op")
+            ArpOp.write(e.arpOp, into: &w)
+            w.member("sender_ip", e.senderIP)
+            w.key("sender_mac")
+            w.mac(e.senderMAC)
+            w.member("target_ip", e.targetIP)
+            w.member("no_addr", e.noAddr)
+            w.member("no_in_device", e.noInDevice)
+            w.member("rp_filter", e.rpFilter)
         case .ipRouteInputSlow:
-            m += [("daddr", .string(e.daddr.description)), ("saddr", .string(e.saddr.description))]
+            w.member("daddr", e.daddr)
+            w.member("saddr", e.saddr)
         case .fibLookup:
-            m += [
-                ("table", .int(e.tableID)), ("iif", .int(e.iif)), ("oif", .int(e.oif)),
-                ("daddr", .string(e.daddr.description)), ("saddr", .string(e.saddr.description)),
-            ]
-            if e.hasRouteType { m.append(("route_type", .string(routeTypeName ?? String(e.routeType)))) }
+            w.member("table", e.tableID)
+            w.member("iif", e.iif)
+            w.member("oif", e.oif)
+            w.member("daddr", e.daddr)
+            w.member("saddr", e.saddr)
+            if e.hasRouteType { w.member("route_type", routeTypeName ?? String(e.routeType)) }
         case .fibValidateSource:
-            m += [("saddr", .string(e.saddr.description)), ("daddr", .string(e.daddr.description)), ("oif", .int(e.oif))]
+            w.member("saddr", e.saddr)
+            w.member("daddr", e.daddr)
+            w.member("oif", e.oif)
         }
-        if let p = e.packet { m += packetMembers(p) }
-        m.append(("duration_ns", .int(e.durationNs)))
-        if e.missingEntry { m.append(("missing_entry", .bool(true))) }
-        return .object(m)
+        if let p = e.packet { writePacket(p, into: &w) }
+        w.member("duration_ns", e.durationNs)
+        if e.missingEntry { w.member("missing_entry", true) }
+        w.endObject()
     }
 
     /// The verdict of an arp_process event: verdict, reason, the interface's settings, the
     /// route back to the sender, and the chain of probed calls the packet went through.
-    private func packetMembers(_ p: PacketVerdict) -> [(String, JSONValue)] {
-        var m: [(String, JSONValue)] = [("verdict", .string(p.verdict.rawValue))]
-        if p.verdict.hasReason { m += [("reason", .string(reasonName ?? String(p.reason))), ("reason_code", .int(p.reason))] }
-        m.append(("settings", .object(p.settings.named.map { ($0.0, JSONValue.int($0.1)) })))
-        var chain: [JSONValue] = []
+    private func writePacket(_ p: PacketVerdict, into w: inout JSONWriter) {
+        w.member("verdict", p.verdict.rawValue)
+        if p.verdict.hasReason {
+            w.member("reason", reasonName ?? String(p.reason))
+            w.member("reason_code", p.reason)
+        }
+        w.key("settings")
+        w.beginObject()
+        for (key, value) in p.settings.named {
+            w.key(key)
+            w.int(value)
+        }
+        w.endObject()
         let names = chainNames
+        w.key("chain")
+        w.beginArray()
         if p.facts.contains(.routeInput) {
-            chain.append(.object([("function", .string("ip_route_input_slow")), ("return", .int(p.routeReturn)),
-                                  ("return_name", .string(names?.routeReturn ?? String(p.routeReturn)))]))
+            w.beginObject()
+            w.member("function", "ip_route_input_slow")
+            w.member("return", p.routeReturn)
+            w.member("return_name", names?.routeReturn ?? String(p.routeReturn))
+            w.endObject()
         }
         if p.facts.contains(.forwardRoute) {
-            chain.append(.object([("function", .string("fib_lookup")), ("route_type", .string(names?.forwardRouteType ?? String(p.forwardRouteType)))]))
+            w.beginObject()
+            w.member("function", "fib_lookup")
+            w.member("route_type", names?.forwardRouteType ?? String(p.forwardRouteType))
+            w.endObject()
         }
         if p.facts.contains(.validate) {
-            chain.append(.object([("function", .string("fib_validate_source")), ("return", .int(p.validateReturn)),
-                                  ("return_name", .string(names?.validateReturn ?? String(p.validateReturn)))]))
+            w.beginObject()
+            w.member("function", "fib_validate_source")
+            w.member("return", p.validateReturn)
+            w.member("return_name", names?.validateReturn ?? String(p.validateReturn))
+            w.endObject()
         }
         if p.facts.contains(.reverseRoute) {
-            chain.append(.object([("function", .string("fib_lookup")), ("reverse_route", .bool(true)),
-                                  ("ifindex", .int(p.reverseIfindex)), ("interface", .string(p.reverseIfname))]))
+            w.beginObject()
+            w.member("function", "fib_lookup")
+            w.member("reverse_route", true)
+            w.member("ifindex", p.reverseIfindex)
+            w.member("interface", p.reverseIfname)
+            w.endObject()
         }
         if p.facts.contains(.confirm) {
-            chain.append(.object([("function", .string("inet_confirm_addr")), ("confirmed", .bool(p.facts.contains(.confirmed)))]))
+            w.beginObject()
+            w.member("function", "inet_confirm_addr")
+            w.member("confirmed", p.facts.contains(.confirmed))
+            w.endObject()
         }
         if p.facts.contains(.filterRoute) {
-            chain.append(.object([("function", .string("arp_filter")), ("ifindex", .int(p.filterIfindex))]))
+            w.beginObject()
+            w.member("function", "arp_filter")
+            w.member("ifindex", p.filterIfindex)
+            w.endObject()
         }
-        if p.facts.contains(.enqueued) { chain.append(.object([("function", .string("pneigh_enqueue"))])) }
-        if p.facts.contains(.xmit) { chain.append(.object([("function", .string("arp_xmit"))])) }
-        if p.facts.contains(.neighUpdate) { chain.append(.object([("function", .string("neigh_update"))])) }
-        m.append(("chain", .array(chain)))
-        m.append(("facts", .int(p.facts.rawValue)))
-        if p.facts.contains(.routeInput) { m.append(("route_return", .int(p.routeReturn))) }
-        if p.facts.contains(.validate) { m.append(("validate_return", .int(p.validateReturn))) }
+        for (fact, function) in [(PacketFacts.enqueued, "pneigh_enqueue"), (.xmit, "arp_xmit"), (.neighUpdate, "neigh_update")]
+        where p.facts.contains(fact) {
+            w.beginObject()
+            w.member("function", function)
+            w.endObject()
+        }
+        w.endArray()
+        w.member("facts", p.facts.rawValue)
+        if p.facts.contains(.routeInput) { w.member("route_return", p.routeReturn) }
+        if p.facts.contains(.validate) { w.member("validate_return", p.validateReturn) }
         if p.facts.contains(.forwardRoute) {
-            m.append(("forward_route_type", .int(p.forwardRouteType)))
-            m.append(("forward_ifindex", .int(p.forwardIfindex)))
+            w.member("forward_route_type", p.forwardRouteType)
+            w.member("forward_ifindex", p.forwardIfindex)
         }
         if p.facts.contains(.reverseRoute) {
-            m.append(("reverse_route", .object([("ifindex", .int(p.reverseIfindex)), ("interface", .string(p.reverseIfname))])))
+            w.key("reverse_route")
+            w.beginObject()
+            w.member("ifindex", p.reverseIfindex)
+            w.member("interface", p.reverseIfname)
+            w.endObject()
         }
-        if p.facts.contains(.filterRoute) { m.append(("filter_route_ifindex", .int(p.filterIfindex))) }
-        return m
+        if p.facts.contains(.filterRoute) { w.member("filter_route_ifindex", p.filterIfindex) }
     }
 
     /// Decodes the verdict members written by `packetMembers` (nil when the event has none).
@@ -224,11 +266,11 @@ public struct EventRecord: Sendable, Equatable {
 
 /// ARP operation codes in JSON: "request", "reply", or the number.
 enum ArpOp {
-    static func json(_ op: UInt16) -> JSONValue {
+    static func write(_ op: UInt16, into w: inout JSONWriter) {
         switch op {
-        case 1: .string("request")
-        case 2: .string("reply")
-        default: .int(op)
+        case 1: w.string("request")
+        case 2: w.string("reply")
+        default: w.int(op)
         }
     }
 

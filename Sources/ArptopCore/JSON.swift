@@ -47,56 +47,29 @@ enum JSONValue: Equatable, Sendable {
 extension JSONValue {
     /// The value as compact JSON (no whitespace, no newline).
     var serialized: String {
-        var out = ""
-        write(into: &out)
-        return out
+        var w = JSONWriter()
+        write(into: &w)
+        return w.text
     }
 
-    func write(into out: inout String) {
+    func write(into w: inout JSONWriter) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let text): out += text
-        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .null: w.null()
+        case .bool(let b): w.bool(b)
+        case .number(let text): w.number(text: text)
+        case .string(let s): w.string(s)
         case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(into: &out)
-            }
-            out += "]"
+            w.beginArray()
+            for item in items { item.write(into: &w) }
+            w.endArray()
         case .object(let members):
-            out += "{"
-            for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.writeString(key, into: &out)
-                out += ":"
-                value.write(into: &out)
+            w.beginObject()
+            for (key, value) in members {
+                w.key(key)
+                value.write(into: &w)
             }
-            out += "}"
+            w.endObject()
         }
-    }
-
-    static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-        } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }
 

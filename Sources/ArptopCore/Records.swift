@@ -30,7 +30,15 @@ public enum Record: Sendable, Equatable {
     public static let formatVersion = 2
 
     /// The record as one line of compact JSON, without the trailing newline.
-    public var jsonLine: String { json.serialized }
+    public var jsonLine: String {
+        switch self {
+        case .attached(let r): r.jsonLine
+        case .event(let r): r.jsonLine
+        case .snapshot(let r): r.jsonLine
+        case .summary(let r): r.jsonLine
+        case .netns(let r): r.jsonLine
+        }
+    }
 
     /// Decodes one line (without its newline).
     public init(jsonLine: String) throws(RecordFormatError) {
@@ -53,16 +61,6 @@ public enum Record: Sendable, Equatable {
         case "summary": self = .summary(try SummaryRecord(fields))
         case "netns": self = .netns(try NetnsRecord(fields))
         default: throw RecordFormatError("unknown record type \"\(type)\" (this arptop knows attached, event, snapshot, summary, netns)")
-        }
-    }
-
-    var json: JSONValue {
-        switch self {
-        case .attached(let r): r.json
-        case .event(let r): r.json
-        case .snapshot(let r): r.json
-        case .summary(let r): r.json
-        case .netns(let r): r.json
         }
     }
 }

@@ -71,4 +71,48 @@ struct JSONTests {
         let v = JSONValue.object([("z", .int(1)), ("a", .array([.bool(true), .null])), ("m", .string("q\""))])
         #expect(v.serialized == #"{"z":1,"a":[true,null],"m":"q\""}"#)
     }
+
+    @Test func writerEscapesAndSpellsNumbers() throws {
+        var w = JSONWriter()
+        w.beginObject()
+        w.member("s", "a\"b\\c\n\u{01}\u{1f}é")
+        w.member("min", Int64.min)
+        w.member("max", UInt64.max)
+        w.member("neg", Int32(-18))
+        w.member("zero", 0)
+        w.key("ip")
+        w.ipv4(IPv4("10.77.0.9")!)
+        w.key("mac")
+        w.mac([0x02, 0xab, 0, 0x10, 0xff, 0x0c])
+        w.key("empty")
+        w.beginArray()
+        w.endArray()
+        w.key("nested")
+        w.beginArray()
+        w.beginObject()
+        w.endObject()
+        w.bool(false)
+        w.null()
+        w.endArray()
+        w.endObject()
+        let text = w.text
+        #expect(text == #"{"s":"a\"b\\c\n\u0001\u001fé","min":-9223372036854775808,"max":18446744073709551615,"neg":-18,"zero":0,"#
+            + #""ip":"10.77.0.9","mac":"02:ab:00:10:ff:0c","empty":[],"nested":[{},false,null]}"#)
+        // What the writer writes, the parser reads back as written.
+        let parsed = try JSONValue.parse(text)
+        #expect(try JSONFields(parsed).string("s") == "a\"b\\c\n\u{01}\u{1f}é")
+        #expect(parsed.serialized == text)
+    }
+
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000000Z"),
+        (-1_000, "1969-12-31T23:59:59.999999Z"),
+        (1_709_164_800_123_456_789, "2024-02-29T00:00:00.123456Z"),
+        (4_102_444_799_999_999_000, "2099-12-31T23:59:59.999999Z"),
+    ] as [(Int64, String)])
+    func writerSpellsUTCTimes(epochNs: Int64, expected: String) {
+        var w = JSONWriter()
+        w.utcTime(epochNs: epochNs)
+        #expect(w.text == "\"" + expected + "\"")
+    }
 }
