@@ -26,7 +26,8 @@ struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         afterValue = false
     }
 
@@ -116,7 +117,8 @@ struct JSONWriter {
         appendPadded(s / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
         appendPadded(s % 60, 2); bytes.append(UInt8(ascii: "."))
         appendPadded(inDay % 1_000_000_000 / 1_000, 6)
-        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+        bytes.append(UInt8(ascii: "Z"))
+        bytes.append(UInt8(ascii: "\""))
         afterValue = true
     }
 
@@ -194,7 +196,9 @@ struct JSONWriter {
                 case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
                 case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
                 default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    bytes.append(UInt8(ascii: "u"))
+                    bytes.append(UInt8(ascii: "0"))
+                    bytes.append(UInt8(ascii: "0"))
                     bytes.append(Self.hexDigits[Int(b >> 4)])
                     bytes.append(Self.hexDigits[Int(b & 0xf)])
                 }
