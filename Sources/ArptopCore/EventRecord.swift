@@ -45,6 +45,16 @@ public struct EventRecord: Sendable, Equatable {
         return w.text
     }
 
+    /// Appends the line (as `jsonLine(realtimeOffsetNs:)`) and a newline to `out`: what a
+    /// recording or `--json` writes, without making a String of it first.
+    public func appendJSONLine(to out: inout [UInt8], realtimeOffsetNs: Int64?) {
+        var w = JSONWriter(capacity: 0)
+        swap(&w.bytes, &out)
+        write(into: &w, realtimeOffsetNs: realtimeOffsetNs)
+        w.newline()
+        swap(&w.bytes, &out)
+    }
+
     /// The record as one line of compact JSON, without the wall-clock `time`.
     public var jsonLine: String { jsonLine(realtimeOffsetNs: nil) }
 

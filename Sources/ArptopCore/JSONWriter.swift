@@ -5,7 +5,7 @@
 ///
 /// Commas are placed by the writer: a value or key that follows a finished value gets one.
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
     /// Whether the next value or key follows a finished one at the same level.
     private var afterValue = false
 
@@ -15,6 +15,12 @@ struct JSONWriter {
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
     // MARK: structure
+
+    /// Ends a line of NDJSON: the next value starts a new top-level value.
+    mutating func newline() {
+        bytes.append(0x0A)
+        afterValue = false
+    }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
     mutating func endObject() { close(UInt8(ascii: "}")) }
@@ -167,16 +173,17 @@ struct JSONWriter {
         appendDigits(UInt64(value), max(width, digits))
     }
 
-    /// The last `width` decimal digits of `value`.
+    /// The last `width` (<= 20) decimal digits of `value`.
     private mutating func appendDigits(_ value: UInt64, _ width: Int) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-        var rest = value
-        var i = start + width - 1
-        while rest > 0 && i >= start {
-            bytes[i] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            i -= 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value
+            var i = width
+            while i > 0 {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<width]))
         }
     }
 
@@ -184,9 +191,12 @@ struct JSONWriter {
     private mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         let utf8 = s.utf8
-        if !utf8.contains(where: Self.needsEscape) {
-            bytes.append(contentsOf: utf8)
-        } else {
+        let plain = utf8.withContiguousStorageIfAvailable { run -> Bool in
+            guard !run.contains(where: Self.needsEscape) else { return false }
+            bytes.append(contentsOf: run)
+            return true
+        }
+        if plain != true {
             for b in utf8 {
                 guard Self.needsEscape(b) else { bytes.append(b); continue }
                 bytes.append(UInt8(ascii: "\\"))

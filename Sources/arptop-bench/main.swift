@@ -200,6 +200,27 @@ func benchDecode(events: Int) {
             }
         }
     })
+    // The JSON encoding alone, of events already decoded (what #11 item 9 measures): as a
+    // String per line, and appended as bytes to an output buffer (no String).
+    var decoded: [ProbeEvent] = []
+    forEachRecord(records, total: 4096) { raw in if let e = decode(raw) { decoded.append(e) } }
+    let offset: Int64 = 1_796_281_920_123_455_789
+    results.append(measure("EventRecord JSON line (String), decoded events", events: events) {
+        for i in 0..<events {
+            bytesOut &+= EventRecord(event: decoded[i % decoded.count], naming: names).jsonLine(realtimeOffsetNs: offset).utf8.count
+        }
+    })
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 20)
+    results.append(measure("EventRecord JSON line (bytes), decoded events", events: events) {
+        for i in 0..<events {
+            EventRecord(event: decoded[i % decoded.count], naming: names).appendJSONLine(to: &buffer, realtimeOffsetNs: offset)
+            if buffer.count > 1 << 19 {
+                bytesOut &+= buffer.count
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+    })
     for r in results { print("  " + r.line) }
 
     // The counts side: one snapshot of the kernel's count map per refresh.
