@@ -37,19 +37,20 @@ extension Collector {
     func takeRestart() -> String? { nil }
 }
 
-/// The kernel: a loaded and attached `ProbeSession`.
+/// The kernel: an attached `KernelRun`.
 final class LiveCollector: Collector {
-    let session: ProbeSession
+    let kernel: KernelRun
     let screenSource: ScreenSource
     let start = monotonicNow()
-    /// Made before privileges are dropped: /proc/1/ns/net is read once, here.
-    private let watcher = NamespaceWatcher()
 
-    init(session: ProbeSession) {
-        self.session = session
+    init(kernel: KernelRun) {
+        self.kernel = kernel
         screenSource = ScreenSource(
-            host: KernelInfo.hostname(), kernelRelease: KernelInfo.release(), probes: session.statuses, clock: .local())
+            host: KernelInfo.hostname(), kernelRelease: KernelInfo.release(), probes: kernel.probes, clock: .local())
     }
+
+    private var session: ProbeSession { kernel.session }
+    private var watcher: NamespaceWatcher { kernel.namespaces }
 
     var naming: any ReturnValueNaming { session.naming }
     var pollFD: Int32? { session.eventsFD }
@@ -62,27 +63,18 @@ final class LiveCollector: Collector {
     func newNamespaceRecords(now: UInt64) -> [NetnsRecord] { watcher.refresh(now: now) }
 }
 
-/// A recording written by `--json` or `--record`, played back on its own clock:
+/// A recording written by `--json` or `--record`, played back on its own clock (`ReplayClock`):
 /// events and snapshots appear when the replay clock passes their time. `>`/`<` change
 /// the speed, `.` jumps to the next snapshot, `[` and `]` to the start and the end, a pause
 /// stops the clock, and `loop` starts over at the end (demo).
-///
-/// The clock: `anchorRecord + (now - anchorWall) × speed` (frozen at `anchorRecord` while
-/// paused); a speed change or a jump moves the anchors. The position shown is measured from
-/// `origin`, the recording's first timestamp, which never moves: so it never goes backwards
-/// on a speed change and never underflows.
 final class ReplayCollector: Collector {
     private let path: String
     private let loop: Bool
     private var reader: RecordingReader
     private var pending: Record?
-    /// The first timestamp of the recording (nil until read).
-    private var origin: UInt64?
+    private var clock = ReplayClock()
     /// The last timestamp of the recording, read from its tail at open (nil: unknown).
     private let endTime: UInt64?
-    private var anchorRecord: UInt64 = 0
-    private var anchorWall: UInt64 = 0
-    private var paused = false
     private var latest: AggregateSnapshot?
     private var delivered = true
     private var atEnd = false
@@ -90,7 +82,6 @@ final class ReplayCollector: Collector {
     private var toEndRequested = false
     private var restartNote: String?
     private var loops = 1
-    private(set) var speed: Double = 1
     private(set) var screenSource: ScreenSource
     private let label: String
     /// The newest timestamp delivered.
@@ -144,48 +135,17 @@ final class ReplayCollector: Collector {
     var pollFD: Int32? { nil }
     var statusLabel: String? {
         var s = label
-        if let origin {
-            let position = Double(lastShown &- origin) / 1e9
-            s += " " + Self.clock(position)
-            if let endTime, endTime >= origin { s += " / " + Self.clock(Double(endTime - origin) / 1e9) }
+        if let origin = clock.origin {
+            s += " " + ReplayClock.clockLabel(elapsedSeconds(now: monotonicNow()))
+            if let endTime, endTime >= origin { s += " / " + ReplayClock.clockLabel(clock.seconds(at: endTime)) }
         }
-        s += " \u{00D7}\(Self.format(speed))"
+        s += " \u{00D7}\(ReplayClock.speedLabel(clock.speed))"
         if atEnd { s += " (end)" }
         return s
     }
 
-    /// Where the replay is: the clock, but never before what was delivered nor past the end.
-    private var lastShown: UInt64 {
-        guard let origin else { return 0 }
-        if atEnd { return max(lastTime, origin) }
-        var t = max(currentClock, lastTime, origin)
-        if let endTime { t = min(t, max(endTime, origin)) }
-        return t
-    }
-    private var currentClock: UInt64 { replayClock(now: monotonicNow()) ?? 0 }
-
-    static func clock(_ seconds: Double) -> String {
-        let t = max(0, Int(seconds))
-        let s = t % 60, m = (t / 60) % 60, h = t / 3600
-        let ss = s < 10 ? "0\(s)" : "\(s)"
-        if h > 0 { return "\(h):\(m < 10 ? "0\(m)" : "\(m)"):\(ss)" }
-        return "\(m):\(ss)"
-    }
-
     func elapsedSeconds(now: UInt64) -> Double {
-        guard let origin else { return 0 }
-        return Double(lastShown &- origin) / 1e9
-    }
-
-    private func replayClock(now: UInt64) -> UInt64? {
-        guard origin != nil else { return nil }
-        if paused { return anchorRecord }
-        return anchorRecord &+ UInt64(Double(now &- anchorWall) * speed)
-    }
-
-    private func rebase(now: UInt64) {
-        if let clock = replayClock(now: now) { anchorRecord = clock }
-        anchorWall = now
+        clock.seconds(at: clock.position(now: now, delivered: lastTime, end: endTime, atEnd: atEnd))
     }
 
     func drainEvents(now: UInt64, _ sink: (ProbeEvent) -> Void) throws {
@@ -201,12 +161,8 @@ final class ReplayCollector: Collector {
             case .snapshot(let s): time = s.timeNs
             default: time = nil
             }
-            if let time, origin == nil {
-                origin = time
-                anchorRecord = time
-                anchorWall = now
-            }
-            if let time, let clock = replayClock(now: now), time > clock, !stepRequested, !toEndRequested { return }
+            if let time { clock.start(at: time, now: now) }
+            if let time, let replayTime = clock.time(now: now), time > replayTime, !stepRequested, !toEndRequested { return }
             pending = nil
             if let time { lastTime = max(lastTime, time) }
             switch record {
@@ -216,9 +172,7 @@ final class ReplayCollector: Collector {
                 delivered = false
                 if stepRequested {
                     stepRequested = false
-                    // Continue from here on the replay clock.
-                    anchorRecord = s.timeNs
-                    anchorWall = now
+                    clock.jump(to: s.timeNs, now: now)  // continue from here on the replay clock
                     return
                 }
             default: break
@@ -231,8 +185,7 @@ final class ReplayCollector: Collector {
         if let r = try Self.read(reader) { return r.record }
         if toEndRequested {
             toEndRequested = false
-            anchorRecord = lastTime
-            anchorWall = monotonicNow()
+            clock.jump(to: lastTime, now: monotonicNow())
         }
         if loop {
             loops += 1
@@ -246,7 +199,7 @@ final class ReplayCollector: Collector {
     /// Back to the first record: a new reader, the clock at the origin.
     private func restart(note: String) {
         if let r = try? Self.open(path) { reader = r; _ = try? reader.next() }  // the attached record
-        origin = nil
+        clock.reset()
         lastTime = 0
         latest = nil
         delivered = true
@@ -268,25 +221,17 @@ final class ReplayCollector: Collector {
         return latest
     }
 
-    func setPaused(_ paused: Bool, now: UInt64) {
-        guard paused != self.paused else { return }
-        rebase(now: now)
-        self.paused = paused
-    }
+    func setPaused(_ paused: Bool, now: UInt64) { clock.setPaused(paused, now: now) }
 
     func handle(_ key: Key) -> Bool {
         let now = monotonicNow()
         switch key {
-        case .character(">"): rebase(now: now); speed = min(speed * 2, 64); return true
-        case .character("<"): rebase(now: now); speed = max(speed / 2, 1.0 / 16); return true
+        case .character(">"): clock.faster(now: now); return true
+        case .character("<"): clock.slower(now: now); return true
         case .character("."): stepRequested = true; return true
         case .character("]"): toEndRequested = true; return true
         case .character("["): restart(note: "replay restarted from the beginning"); return true
         default: return false
         }
-    }
-
-    static func format(_ speed: Double) -> String {
-        speed >= 1 ? String(Int(speed)) : "1/\(Int((1 / speed).rounded()))"
     }
 }
