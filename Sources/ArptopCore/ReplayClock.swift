@@ -29,11 +29,12 @@ public struct ReplayClock: Sendable, Equatable {
     /// Back to not started (the recording starts over); speed and pause stay.
     public mutating func reset() { origin = nil }
 
-    /// The recording's time at `now`; nil before `start`.
+    /// The recording's time at `now`; nil before `start`. A `now` before the last anchor (read
+    /// earlier than a key moved it) is the anchor's time.
     public func time(now: UInt64) -> UInt64? {
         guard origin != nil else { return nil }
-        if isPaused { return anchorRecord }
-        return anchorRecord &+ UInt64(Double(now &- anchorWall) * speed)
+        if isPaused || now <= anchorWall { return anchorRecord }
+        return anchorRecord &+ UInt64(Double(now - anchorWall) * speed)
     }
 
     /// Continue from the recording's `time` at `now` (a step to a snapshot, a jump to the end).

@@ -47,6 +47,15 @@ struct ReplayClockTests {
         #expect(c.time(now: 72 * Self.s) == 13 * Self.s)
     }
 
+    @Test("a now read before a key moved the anchor is the anchor's time, not a wrap-around")
+    func staleNow() {
+        var c = ReplayClock()
+        c.start(at: 10 * Self.s, now: 0)
+        c.faster(now: 5 * Self.s)  // the key, read after the loop's now
+        #expect(c.time(now: 4 * Self.s) == 15 * Self.s)
+        #expect(c.position(now: 4 * Self.s, delivered: 0, end: nil, atEnd: false) == 15 * Self.s)
+    }
+
     @Test("a jump continues from the given time; reset forgets the origin but keeps the speed")
     func jumpAndReset() {
         var c = ReplayClock()
