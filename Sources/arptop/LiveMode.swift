@@ -218,7 +218,7 @@ private final class LiveScreen {
             ingest(snapshot)
         }
         // A lasting failure fails the write at exit.
-        if let message = outputs.refreshed(aggregator, probes: collector.screenSource.probes).last { screenSource.logNotice = (message, true) }
+        if let message = outputs.refreshed(aggregator, probes: collector.screenSource.probes).first { screenSource.logNotice = (message, true) }
         if isReplay { warnAboutMissingInterfaces() }
         rebuild(now: now)
         nextRefresh = max(nextRefresh + interval, now + interval / 2)
