@@ -63,8 +63,11 @@ public struct InterfaceCount: Sendable, Equatable {
 public struct Aggregator: Sendable {
     /// Names return values and route types.
     public var naming: any ReturnValueNaming
-    /// The interfaces to count; a `.names` filter matches each interface's latest name.
-    public var interfaceFilter: InterfaceFilter = .all
+    /// The interfaces the queries count (`-i`, or the picker's choice). Its names are resolved
+    /// to interfaces here, as interfaces carrying them are seen (`ingest`, `learn(_:)`).
+    public var interfaceFilter: InterfaceFilter = .all {
+        didSet { interfaceFilter = resolved(interfaceFilter) }
+    }
     /// How far back `history(of:bins:)` reaches, in nanoseconds.
     public let historyWindowNs: UInt64
     /// The most recent snapshot ingested.
@@ -73,6 +76,9 @@ public struct Aggregator: Sendable {
     public private(set) var baseline: AggregateSnapshot?
     /// The latest name of each interface seen (a renamed interface keeps its new name).
     public private(set) var interfaceNames: [InterfaceID: String] = [:]
+
+    /// Every interface seen under each name (a renamed interface under both), to resolve filters.
+    private var interfacesNamed: [String: Set<InterfaceID>] = [:]
 
     private var samples: Deque<RateSample> = []
 
@@ -90,9 +96,10 @@ public struct Aggregator: Sendable {
     }
 
     /// Creates an empty aggregator.
-    public init(naming: any ReturnValueNaming, historyWindowNs: UInt64 = 60_000_000_000) {
+    public init(naming: any ReturnValueNaming, historyWindowNs: UInt64 = 60_000_000_000, interfaceFilter: InterfaceFilter = .all) {
         self.naming = naming
         self.historyWindowNs = historyWindowNs
+        self.interfaceFilter = interfaceFilter
     }
 
     /// Monotonic time of the clear baseline, or nil when never cleared.
@@ -105,6 +112,8 @@ public struct Aggregator: Sendable {
         let previous = latest?.counts ?? [:]
         var deltas: [FunctionInterface: UInt64] = [:]
         var grownNames: [InterfaceID: Set<String>] = [:]
+        for key in snapshot.counts.keys { noteName(key.ifname, of: key.interface) }
+        for key in snapshot.verdicts.keys { noteName(key.ifname, of: key.interface) }
         for (key, count) in snapshot.counts {
             let delta = count.subtractingSaturated(previous[key] ?? 0)
             if delta > 0 { deltas[FunctionInterface(function: key.function, interface: key.interface), default: 0] += delta }
@@ -141,6 +150,42 @@ public struct Aggregator: Sendable {
         samples.removeAll()
     }
 
+    /// Takes the name a logged event's interface had at the call (an interface may be logged
+    /// before a snapshot counts it), so that the filter lets the event through by its interface.
+    public mutating func learn(_ event: ProbeEvent) {
+        noteName(event.ifname, of: event.interface)
+    }
+
+    /// `learn(event)`, then whether the filter lets the event through (by its interface):
+    /// where an event enters a log or an output.
+    public mutating func admits(_ event: ProbeEvent) -> Bool {
+        learn(event)
+        return isShown(event.interface)
+    }
+
+    private mutating func noteName(_ name: String, of id: InterfaceID) {
+        guard !name.isEmpty, interfacesNamed[name]?.contains(id) != true else { return }
+        interfacesNamed[name, default: []].insert(id)
+        interfaceFilter.learn(id, name: name)
+    }
+
+    /// `filter` with its names resolved to every interface seen under them so far.
+    public func resolved(_ filter: InterfaceFilter) -> InterfaceFilter {
+        var f = filter
+        for name in f.names {
+            for id in interfacesNamed[name] ?? [] { f.learn(id, name: name) }
+        }
+        return f
+    }
+
+    /// The same counts through another filter (resolved here): `-i` for the Prometheus file
+    /// while the screen shows the picker's choice.
+    public func through(_ filter: InterfaceFilter) -> Aggregator {
+        var copy = self
+        copy.interfaceFilter = filter
+        return copy
+    }
+
     /// A renamed interface's calls carry its old name in some count keys and the new name in
     /// others: the name whose counts grew most recently wins; unknown (empty) names never do.
     /// Among the names that grew, one other than the current name is the new one; ties break
@@ -159,7 +204,7 @@ public struct Aggregator: Sendable {
 
     /// Whether the interface filter lets this interface through.
     public func isShown(_ interface: InterfaceID) -> Bool {
-        interfaceFilter.matches(interface, name: name(of: interface))
+        interfaceFilter.matches(interface)
     }
 
     /// Calls of `function` (of all four when nil) on the interfaces shown.

@@ -51,18 +51,18 @@ public struct SnapshotRecord: Sendable, Equatable {
         self.verdicts = verdicts
     }
 
-    /// The record of `snapshot`, its rows named with `naming`; `filter` keeps only the rows
-    /// whose interface passes (each row is judged by the name it was counted under).
+    /// The record of `snapshot`, its rows named with `naming`; `filter` (resolved by the
+    /// `Aggregator` that ingested the snapshot) keeps only the rows whose interface passes.
     public init(snapshot: AggregateSnapshot, naming: any ReturnValueNaming, filter: InterfaceFilter = .all) {
         self.init(
             timeNs: snapshot.monotonicNs,
-            rows: snapshot.counts.filter { filter.matches($0.key.interface, name: $0.key.ifname) }.map { key, count in
+            rows: snapshot.counts.filter { filter.matches($0.key.interface) }.map { key, count in
                 CountRow(
                     function: key.function, interface: key.interface, ifname: key.ifname, ret: key.ret,
                     routeType: key.routeType, count: count, naming: naming, tableID: key.tableID)
             }.sorted(by: CountRow.inOrder),
             stats: snapshot.stats,
-            verdicts: VerdictRow.rows(snapshot.verdicts, naming: naming) { filter.matches($0.interface, name: $0.ifname) })
+            verdicts: VerdictRow.rows(snapshot.verdicts, naming: naming) { filter.matches($0.interface) })
     }
 
     /// The aggregate snapshot the record was made from.

@@ -60,7 +60,7 @@ public struct EventLog: Sendable {
         var index = events.endIndex
         while index > events.startIndex, out.count < limit {
             index -= 1
-            if filter.matches(events[index]) {
+            if filter.matches(events[index].interface) {
                 out.append(LoggedEvent(sequence: firstSequence + UInt64(index), event: events[index]))
             }
         }

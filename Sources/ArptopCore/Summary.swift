@@ -27,8 +27,7 @@ extension SummaryRecord {
         probes: [ProbeStatus], snapshot: AggregateSnapshot, naming: any ReturnValueNaming,
         filter: InterfaceFilter = .all, eventsLogged: UInt64? = nil
     ) {
-        var aggregator = Aggregator(naming: naming)
-        aggregator.interfaceFilter = filter
+        var aggregator = Aggregator(naming: naming, interfaceFilter: filter)
         aggregator.ingest(snapshot)
         self = aggregator.summary(probes: probes, eventsLogged: eventsLogged)
     }

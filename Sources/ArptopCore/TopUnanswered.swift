@@ -115,7 +115,7 @@ public struct TopUnanswered: Sendable {
     /// most recently seen, then target, sender, interface, verdict.
     public func top(_ limit: Int, filter: InterfaceFilter = .all) -> [UnansweredEntry] {
         guard limit > 0 else { return [] }
-        return entries.values.filter { filter.matches($0.key.interface, name: $0.ifname) }
+        return entries.values.filter { filter.matches($0.key.interface) }
             .sorted { a, b in
                 if a.count != b.count { return a.count > b.count }
                 if a.lastSeenNs != b.lastSeenNs { return a.lastSeenNs > b.lastSeenNs }
@@ -126,7 +126,7 @@ public struct TopUnanswered: Sendable {
 
     /// The most recently seen key on the interfaces `filter` lets through.
     public func latest(filter: InterfaceFilter = .all) -> UnansweredEntry? {
-        entries.values.filter { filter.matches($0.key.interface, name: $0.ifname) }
+        entries.values.filter { filter.matches($0.key.interface) }
             .max { ($0.lastSeenNs, $1.key.orderKey) < ($1.lastSeenNs, $0.key.orderKey) }
     }
 
@@ -134,7 +134,7 @@ public struct TopUnanswered: Sendable {
     /// (evicted keys' packets included).
     public func packets(filter: InterfaceFilter = .all) -> UInt64 {
         perInterface.reduce(0) { sum, item in
-            filter.matches(item.key, name: item.value.name) ? sum + item.value.packets : sum
+            filter.matches(item.key) ? sum + item.value.packets : sum
         }
     }
 }

@@ -319,10 +319,7 @@ extension Aggregator {
         if scope == .sinceClear, let baseline {
             for (key, count) in baseline.verdicts { counts[key] = (counts[key] ?? 0).subtractingSaturated(count) }
         }
-        return VerdictRow.rows(counts, naming: naming) { key in
-            let latest = name(of: key.interface)
-            return interfaceFilter.matches(key.interface, name: latest.isEmpty ? key.ifname : latest)
-        }
+        return VerdictRow.rows(counts, naming: naming) { isShown($0.interface) }
     }
 }
 

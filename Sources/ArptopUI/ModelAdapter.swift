@@ -93,7 +93,8 @@ extension ScreenModel {
                           notice: source.logNotice?.text, noticeIsError: source.logNotice?.isError ?? false),
             interfaces: interfaces,
             verdicts: VerdictsAdapter.model(aggregator: aggregator, top: topUnanswered, source: source, times: times),
-            namespaces: source.namespaces
+            namespaces: source.namespaces,
+            interfaceFilter: aggregator.interfaceFilter
         )
     }
 }

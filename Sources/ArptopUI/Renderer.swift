@@ -77,14 +77,11 @@ extension ProbeStatus {
 extension InterfaceFilter {
     /// "all", "eth0, veth1", "3 interfaces".
     func summary(_ interfaces: [InterfaceCount], namespaces: NamespaceNames, maxWidth: Int) -> String {
-        switch self {
-        case .all: return "all"
-        case .names(let names): return Self.list(names.sorted(), maxWidth: maxWidth)
-        case .interfaces(let ids):
-            let known = interfaces.filter { ids.contains($0.id) }.map { $0.label(namespaces) }.sorted()
-            let unknown = ids.count - known.count
-            return Self.list(known + (unknown > 0 ? ["\(unknown) gone"] : []), maxWidth: maxWidth)
-        }
+        guard let ids else { return "all" }
+        if !names.isEmpty { return Self.list(names.sorted(), maxWidth: maxWidth) }  // `-i`: as asked
+        let known = interfaces.filter { ids.contains($0.id) }.map { $0.label(namespaces) }.sorted()
+        let unknown = ids.count - known.count
+        return Self.list(known + (unknown > 0 ? ["\(unknown) gone"] : []), maxWidth: maxWidth)
     }
 
     private static func list(_ items: [String], maxWidth: Int) -> String {

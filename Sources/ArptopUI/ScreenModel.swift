@@ -16,15 +16,19 @@ public struct ScreenModel: Sendable, Equatable {
     /// The network namespaces' names: the picker and the zoom spell `interfaces` with them
     /// (`vb@t1`), as the log's lines already are.
     public var namespaces: NamespaceNames
+    /// The interfaces the counts and the log are restricted to (the aggregator's, which owns it).
+    public var interfaceFilter: InterfaceFilter
 
     public init(header: HeaderInfo, panes: [PaneModel], log: LogModel, interfaces: [InterfaceCount],
-                verdicts: VerdictsModel = VerdictsModel(), namespaces: NamespaceNames = NamespaceNames()) {
+                verdicts: VerdictsModel = VerdictsModel(), namespaces: NamespaceNames = NamespaceNames(),
+                interfaceFilter: InterfaceFilter = .all) {
         self.header = header
         self.panes = panes
         self.log = log
         self.interfaces = interfaces
         self.verdicts = verdicts
         self.namespaces = namespaces
+        self.interfaceFilter = interfaceFilter
     }
 
     /// A model with nothing counted yet and no probe attached yet (reason nil: "waiting").

@@ -31,7 +31,8 @@ public struct UIState: Sendable {
     /// The log line `n`/`N` moved to.
     public private(set) var currentMatch: UInt64?
     public private(set) var refreshInterval: Double
-    public private(set) var interfaceFilter: InterfaceFilter
+    /// The interfaces shown: the model's (the picker asks for a change with a command).
+    public var interfaceFilter: InterfaceFilter { live.interfaceFilter }
     /// What the log lists (`l` switches): every call, or the ARP packets with their verdicts.
     public private(set) var logMode: LogMode = .calls
     /// Packet mode: the selected packet line (its sequence number); nil: none, following.
@@ -46,11 +47,10 @@ public struct UIState: Sendable {
     /// The selected row of the top unanswered table (by key: rows move as counts change).
     public private(set) var selectedUnanswered: UnansweredKey?
 
-    public init(model: ScreenModel, size: TerminalSize, refreshInterval: Double = 1, interfaceFilter: InterfaceFilter = .all) {
+    public init(model: ScreenModel, size: TerminalSize, refreshInterval: Double = 1) {
         self.live = model
         self.size = size
         self.refreshInterval = min(max(refreshInterval, Self.refreshSteps.first!), Self.refreshSteps.last!)
-        self.interfaceFilter = interfaceFilter
     }
 
     // MARK: - Derived
@@ -482,7 +482,6 @@ public struct UIState: Sendable {
             let all = Set(live.interfaces.map(\.id))
             let filter: InterfaceFilter = p.selection.isEmpty || p.selection.isSuperset(of: all) ? .all : .interfaces(p.selection)
             guard filter != interfaceFilter else { return .redraw }
-            interfaceFilter = filter
             logAnchor = nil
             packetCursor = nil
             isChainShown = false
@@ -532,7 +531,7 @@ public struct PickerState: Equatable, Sendable {
     public init(interfaces: [InterfaceCount], filter: InterfaceFilter) {
         // Showing everything opens with nothing ticked (= all): type a name, space, Enter
         // picks just that interface.
-        let ids = filter.isAll ? [] : interfaces.filter { filter.matches($0.id, name: $0.name) }.map(\.id)
+        let ids = filter.isAll ? [] : interfaces.filter { filter.matches($0.id) }.map(\.id)
         selection = Set(ids)
         initialSelection = selection
     }

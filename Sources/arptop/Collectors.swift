@@ -37,19 +37,20 @@ extension Collector {
     func takeRestart() -> String? { nil }
 }
 
-/// The kernel: a loaded and attached `ProbeSession`.
+/// The kernel: an attached `KernelRun`.
 final class LiveCollector: Collector {
-    let session: ProbeSession
+    let kernel: KernelRun
     let screenSource: ScreenSource
     let start = monotonicNow()
-    /// Made before privileges are dropped: /proc/1/ns/net is read once, here.
-    private let watcher = NamespaceWatcher()
 
-    init(session: ProbeSession) {
-        self.session = session
+    init(kernel: KernelRun) {
+        self.kernel = kernel
         screenSource = ScreenSource(
-            host: KernelInfo.hostname(), kernelRelease: KernelInfo.release(), probes: session.statuses, clock: .local())
+            host: KernelInfo.hostname(), kernelRelease: KernelInfo.release(), probes: kernel.probes, clock: .local())
     }
+
+    private var session: ProbeSession { kernel.session }
+    private var watcher: NamespaceWatcher { kernel.namespaces }
 
     var naming: any ReturnValueNaming { session.naming }
     var pollFD: Int32? { session.eventsFD }
@@ -62,62 +63,31 @@ final class LiveCollector: Collector {
     func newNamespaceRecords(now: UInt64) -> [NetnsRecord] { watcher.refresh(now: now) }
 }
 
-/// A recording written by `--json` or `--record`, played back on its own clock:
-/// events and snapshots appear when the replay clock passes their time. `>`/`<` change
-/// the speed, `.` jumps to the next snapshot, `[` and `]` to the start and the end, a pause
-/// stops the clock, and `loop` starts over at the end (demo).
-///
-/// The clock: `anchorRecord + (now - anchorWall) × speed` (frozen at `anchorRecord` while
-/// paused); a speed change or a jump moves the anchors. The position shown is measured from
-/// `origin`, the recording's first timestamp, which never moves: so it never goes backwards
-/// on a speed change and never underflows.
+/// A recording written by `--json` or `--record`, played back on its own clock
+/// (`RecordingPlayer`). `>`/`<` change the speed, `.` jumps to the next snapshot, `[` and `]`
+/// to the start and the end, a pause stops the clock.
 final class ReplayCollector: Collector {
-    private let path: String
-    private let loop: Bool
-    private var reader: RecordingReader
-    private var pending: Record?
-    /// The first timestamp of the recording (nil until read).
-    private var origin: UInt64?
-    /// The last timestamp of the recording, read from its tail at open (nil: unknown).
-    private let endTime: UInt64?
-    private var anchorRecord: UInt64 = 0
-    private var anchorWall: UInt64 = 0
-    private var paused = false
-    private var latest: AggregateSnapshot?
-    private var delivered = true
-    private var atEnd = false
-    private var stepRequested = false
-    private var toEndRequested = false
-    private var restartNote: String?
-    private var loops = 1
-    private(set) var speed: Double = 1
+    private let player: RecordingPlayer
     private(set) var screenSource: ScreenSource
     private let label: String
-    /// The newest timestamp delivered.
-    private var lastTime: UInt64 = 0
     /// The names already handed to `newNamespaceRecords`.
     private var namesReported = NamespaceNames()
 
     init(path: String, loop: Bool = false, label: String? = nil) throws {
-        self.path = path
-        self.loop = loop
         self.label = label ?? "replay \((path as NSString).lastPathComponent)"
-        reader = try Self.open(path)
-        guard let first = try Self.read(reader) else { throw Failure("recording \(path) is empty") }
+        let reader: RecordingReader
+        let first: NumberedRecord?
+        do {
+            reader = try RecordingReader(path: path)
+            first = try reader.next()
+        } catch { throw Failure(error.description) }
+        guard let first else { throw Failure("recording \(path) is empty") }
         guard case .attached(let attached) = first.record else {
             throw Failure("recording \(path) line \(first.line): the first record must be \"attached\" (was this written by arptop --json?)")
         }
-        endTime = Self.lastTimestamp(path)
+        player = RecordingPlayer(path: path, reader: reader, loop: loop, endTime: Self.lastTimestamp(path))
         screenSource = ScreenSource(
             host: attached.host, kernelRelease: attached.kernel, probes: attached.probes, clock: attached.clock, label: self.label)
-    }
-
-    private static func open(_ path: String) throws -> RecordingReader {
-        do { return try RecordingReader(path: path) } catch { throw Failure(error.description) }
-    }
-
-    private static func read(_ reader: RecordingReader) throws -> NumberedRecord? {
-        do { return try reader.next() } catch { throw Failure(error.description) }
     }
 
     /// The last `"time_ns":N` in the file's final 1 MiB: the end of the recording, for the
@@ -133,160 +103,34 @@ final class ReplayCollector: Collector {
         return UInt64(text[r.upperBound...].prefix { $0.isNumber })
     }
 
-    var naming: any ReturnValueNaming { reader.naming }
+    var naming: any ReturnValueNaming { player.reader.naming }
     /// The names of the records read so far (the reader runs at most one record ahead).
-    var namespaces: NamespaceNames { reader.namespaces }
+    var namespaces: NamespaceNames { player.reader.namespaces }
     func newNamespaceRecords(now: UInt64) -> [NetnsRecord] {
-        namesReported.root = reader.namespaces.root
-        return namesReported.learn(listing: reader.namespaces.names.map { (name: $0.value, netns: $0.key) })
+        namesReported.root = namespaces.root
+        return namesReported.learn(listing: namespaces.names.map { (name: $0.value, netns: $0.key) })
             .map { NetnsRecord(netns: $0.netns, name: $0.name) }
     }
     var pollFD: Int32? { nil }
-    var statusLabel: String? {
-        var s = label
-        if let origin {
-            let position = Double(lastShown &- origin) / 1e9
-            s += " " + Self.clock(position)
-            if let endTime, endTime >= origin { s += " / " + Self.clock(Double(endTime - origin) / 1e9) }
-        }
-        s += " \u{00D7}\(Self.format(speed))"
-        if atEnd { s += " (end)" }
-        return s
-    }
-
-    /// Where the replay is: the clock, but never before what was delivered nor past the end.
-    private var lastShown: UInt64 {
-        guard let origin else { return 0 }
-        if atEnd { return max(lastTime, origin) }
-        var t = max(currentClock, lastTime, origin)
-        if let endTime { t = min(t, max(endTime, origin)) }
-        return t
-    }
-    private var currentClock: UInt64 { replayClock(now: monotonicNow()) ?? 0 }
-
-    static func clock(_ seconds: Double) -> String {
-        let t = max(0, Int(seconds))
-        let s = t % 60, m = (t / 60) % 60, h = t / 3600
-        let ss = s < 10 ? "0\(s)" : "\(s)"
-        if h > 0 { return "\(h):\(m < 10 ? "0\(m)" : "\(m)"):\(ss)" }
-        return "\(m):\(ss)"
-    }
-
-    func elapsedSeconds(now: UInt64) -> Double {
-        guard let origin else { return 0 }
-        return Double(lastShown &- origin) / 1e9
-    }
-
-    private func replayClock(now: UInt64) -> UInt64? {
-        guard origin != nil else { return nil }
-        if paused { return anchorRecord }
-        return anchorRecord &+ UInt64(Double(now &- anchorWall) * speed)
-    }
-
-    private func rebase(now: UInt64) {
-        if let clock = replayClock(now: now) { anchorRecord = clock }
-        anchorWall = now
-    }
-
+    var statusLabel: String? { label + " " + player.status(now: monotonicNow()) }
+    func elapsedSeconds(now: UInt64) -> Double { player.elapsedSeconds(now: monotonicNow()) }  // keys move the clock after `now`
     func drainEvents(now: UInt64, _ sink: (ProbeEvent) -> Void) throws {
-        while true {
-            if pending == nil {
-                guard let next = try nextRecord() else { return }
-                pending = next
-            }
-            guard let record = pending else { return }
-            let time: UInt64?
-            switch record {
-            case .event(let e): time = e.event.timestampNs
-            case .snapshot(let s): time = s.timeNs
-            default: time = nil
-            }
-            if let time, origin == nil {
-                origin = time
-                anchorRecord = time
-                anchorWall = now
-            }
-            if let time, let clock = replayClock(now: now), time > clock, !stepRequested, !toEndRequested { return }
-            pending = nil
-            if let time { lastTime = max(lastTime, time) }
-            switch record {
-            case .event(let e): sink(e.event)
-            case .snapshot(let s):
-                latest = s.aggregateSnapshot
-                delivered = false
-                if stepRequested {
-                    stepRequested = false
-                    // Continue from here on the replay clock.
-                    anchorRecord = s.timeNs
-                    anchorWall = now
-                    return
-                }
-            default: break
-            }
-        }
+        do { try player.play(now: now, sink) } catch { throw Failure(error.description) }
     }
-
-    private func nextRecord() throws -> Record? {
-        if atEnd { return nil }
-        if let r = try Self.read(reader) { return r.record }
-        if toEndRequested {
-            toEndRequested = false
-            anchorRecord = lastTime
-            anchorWall = monotonicNow()
-        }
-        if loop {
-            loops += 1
-            restart(note: "demo restarts (loop \(loops)): counts and log start over")
-            return try Self.read(reader)?.record
-        }
-        atEnd = true
-        return nil
-    }
-
-    /// Back to the first record: a new reader, the clock at the origin.
-    private func restart(note: String) {
-        if let r = try? Self.open(path) { reader = r; _ = try? reader.next() }  // the attached record
-        origin = nil
-        lastTime = 0
-        latest = nil
-        delivered = true
-        atEnd = false
-        stepRequested = false
-        toEndRequested = false
-        pending = nil
-        restartNote = note
-    }
-
-    func takeRestart() -> String? {
-        defer { restartNote = nil }
-        return restartNote
-    }
-
-    func aggregates(now: UInt64) throws -> AggregateSnapshot? {
-        guard !delivered, let latest else { return nil }
-        delivered = true
-        return latest
-    }
-
-    func setPaused(_ paused: Bool, now: UInt64) {
-        guard paused != self.paused else { return }
-        rebase(now: now)
-        self.paused = paused
-    }
+    func aggregates(now: UInt64) throws -> AggregateSnapshot? { player.takeSnapshot() }
+    func takeRestart() -> String? { player.takeRestart() }
+    func setPaused(_ paused: Bool, now: UInt64) { player.setPaused(paused, now: now) }
 
     func handle(_ key: Key) -> Bool {
         let now = monotonicNow()
         switch key {
-        case .character(">"): rebase(now: now); speed = min(speed * 2, 64); return true
-        case .character("<"): rebase(now: now); speed = max(speed / 2, 1.0 / 16); return true
-        case .character("."): stepRequested = true; return true
-        case .character("]"): toEndRequested = true; return true
-        case .character("["): restart(note: "replay restarted from the beginning"); return true
+        case .character(">"): player.faster(now: now)
+        case .character("<"): player.slower(now: now)
+        case .character("."): player.step()
+        case .character("]"): player.toEnd()
+        case .character("["): player.restart()
         default: return false
         }
-    }
-
-    static func format(_ speed: Double) -> String {
-        speed >= 1 ? String(Int(speed)) : "1/\(Int((1 / speed).rounded()))"
+        return true
     }
 }

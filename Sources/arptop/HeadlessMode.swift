@@ -18,35 +18,30 @@ struct HeadlessMode {
     var prometheusTextfile: String? = nil
 
     func run() throws {
-        try ProbeSession.checkPrivileges()
-        let session = try ProbeSession(options: options)
-        defer { session.close() }
-        let filter = InterfaceFilter(names: interfaces)
-        let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
-        defer { recorder?.close() }
-        let namespaces = NamespaceWatcher()  // before privileges are dropped: reads /proc/1/ns/net
-        // Attached: from here on, reading the maps needs at most CAP_BPF.
-        _ = try session.dropPrivileges(outputFolders: outputFolders(recordPath, prometheusTextfile))
+        let kernel = try KernelRun(options: options)
+        defer { kernel.close() }
+        let outputs = try Outputs(recordPath: recordPath, recordMaxBytes: recordMaxBytes,
+                                  prometheusTextfile: prometheusTextfile, interfaces: interfaces)
+        defer { outputs.close() }
+        try kernel.dropPrivileges(keeping: outputs)
         let attached = AttachedRecord(host: KernelInfo.hostname(), kernel: KernelInfo.release(),
                                       realtimeOffsetNs: EventClock.measureRealtimeOffsetNs(),
-                                      rootNetns: namespaces.names.root, probes: session.statuses)
-        recorder?.start(attached)
-        let textfile = prometheusTextfile.map { PrometheusTextfile(path: $0, filter: filter, naming: session.naming) }
+                                      rootNetns: kernel.namespaces.names.root, probes: kernel.probes)
+        outputs.recorder?.start(attached)
+        // The run's one aggregator: the -i filter (resolved as interfaces are seen), and every
+        // snapshot, so the summary names an interface renamed while running by its latest name.
+        var aggregator = Aggregator(naming: kernel.naming, historyWindowNs: 0, interfaceFilter: InterfaceFilter(names: interfaces))
         func warn(_ message: String) { FileHandle.standardError.write(Data("arptop: \(message)\n".utf8)) }
         // A file that cannot be written (a full disk) is said once; counting goes on.
-        if let message = textfile?.updateReportingOnce(try session.readAggregates(), probes: session.statuses, naming: session.naming) {
-            warn(message)
-        }
+        var attachedCounts = aggregator  // the file exists from the start; the run's counts start at the first snapshot
+        attachedCounts.ingest(try kernel.session.readAggregates())
+        if let message = outputs.textfile?.updateReportingOnce(attachedCounts, probes: kernel.probes) { warn(message) }
         var out = StdoutWriter()
         let start = monotonicNow()
         let deadline = duration.map { start + UInt64($0 * 1e9) }
         let interval = UInt64(snapshotInterval * 1e9)
         var nextSnapshot = start + interval
         var eventsLogged: UInt64 = 0
-        // Sees every snapshot, so the summary names an interface renamed while running by its
-        // latest name (one final snapshot holds both names' rows and cannot tell which is newer).
-        var names = Aggregator(naming: session.naming, historyWindowNs: 0)
-        names.interfaceFilter = filter
 
         if format == .json {
             out.line(attached.jsonLine)
@@ -55,24 +50,27 @@ struct HeadlessMode {
             let what = duration.map { "for \(Self.seconds($0))" } ?? "until Ctrl-C"
             FileHandle.standardError.write(Data("arptop: counting \(what)...\n".utf8))
         }
+        /// A line for stdout (--json) and the recording.
+        func emit(_ line: String) {
+            if format == .json { out.line(line) }
+            outputs.recorder?.append(line)
+        }
 
         func drain() throws {
             // Namespace names before the events that need them.
-            for r in namespaces.refresh(now: monotonicNow()) {
+            for r in kernel.namespaces.refresh(now: monotonicNow()) {
                 if format == .json { out.line(r.jsonLine) }
-                recorder?.appendHeader(r.jsonLine)
+                outputs.recorder?.appendHeader(r.jsonLine)
             }
-            _ = try session.drainEvents { event in
-                guard filter.matches(event) else { return }
+            _ = try kernel.session.drainEvents { event in
+                guard aggregator.admits(event) else { return }
                 eventsLogged += 1
-                guard format == .json || recorder != nil else { return }
-                let line = EventRecord(event: event, naming: session.naming).jsonLine(realtimeOffsetNs: attached.realtimeOffsetNs)
-                if format == .json { out.line(line) }
-                recorder?.append(line)
+                guard format == .json || outputs.recorder != nil else { return }
+                emit(EventRecord(event: event, naming: kernel.naming).jsonLine(realtimeOffsetNs: attached.realtimeOffsetNs))
             }
         }
 
-        var pfd = pollfd(fd: session.eventsFD, events: Int16(POLLIN), revents: 0)
+        var pfd = pollfd(fd: kernel.session.eventsFD, events: Int16(POLLIN), revents: 0)
         while !Signals.stopRequested && !out.closed {
             let now = monotonicNow()
             if let deadline, now >= deadline { break }
@@ -83,46 +81,26 @@ struct HeadlessMode {
             if r < 0 && errno != EINTR { throw Failure("poll on the BPF ring buffer failed: \(String(cString: strerror(errno)))") }
             try drain()
             if monotonicNow() >= nextSnapshot {
-                let snap = try session.readAggregates()
-                names.ingest(snap)
-                let line = SnapshotRecord(snapshot: snap, naming: session.naming, filter: filter).jsonLine
-                if format == .json { out.line(line) }
-                recorder?.append(line)
-                recorder?.flush()
-                if let message = recorder?.takeFailureToReport() { warn(message) }
-                if let message = textfile?.updateReportingOnce(snap, probes: session.statuses, naming: session.naming) {
-                    warn(message)
-                }
+                let snap = try kernel.session.readAggregates()
+                aggregator.ingest(snap)
+                emit(SnapshotRecord(snapshot: snap, naming: kernel.naming, filter: aggregator.interfaceFilter).jsonLine)
+                outputs.refreshed(aggregator, probes: kernel.probes).forEach(warn)
                 nextSnapshot += interval
             }
             out.flush()
         }
 
-        // Asked twice (a second apart): no last drain and read, the summary from what was read.
-        let final: AggregateSnapshot
-        if Signals.hurry, let last = names.latest {
-            final = last
-        } else {
-            try drain()
-            final = try session.readAggregates()
-        }
-        names.ingest(final)
-        let report = names.summary(probes: session.statuses, eventsLogged: eventsLogged)
-        recorder?.append(SnapshotRecord(snapshot: final, naming: session.naming, filter: filter).jsonLine)
-        recorder?.append(report.jsonLine)
-        if format == .json {
-            out.line(report.jsonLine)
-        } else {
-            out.line(report.text())
-        }
-        out.flush()
-        recorder?.flush()
-        if let message = recorder?.takeFailureToReport() { warn(message) }
-        var textfileFailure: Error?
-        do { try textfile?.update(final, probes: session.statuses, naming: session.naming, running: false) } catch { textfileFailure = error }
-        // Everything owed is written; the exit status says what could not be.
-        if let message = recorder?.failureMessage { throw Failure(message) }
-        if let textfileFailure { throw textfileFailure }
+        let final = try kernel.lastSnapshot(previous: aggregator.latest, drain: drain)
+        aggregator.ingest(final)
+        try outputs.finish(
+            final: SnapshotRecord(snapshot: final, naming: kernel.naming, filter: aggregator.interfaceFilter).jsonLine,
+            summary: aggregator.summary(probes: kernel.probes, eventsLogged: eventsLogged),
+            aggregator: aggregator, probes: kernel.probes,
+            publish: { report in
+                out.line(format == .json ? report.jsonLine : report.text())
+                out.flush()
+            },
+            warn: warn)
     }
 
     static func seconds(_ s: Double) -> String {

@@ -21,23 +21,21 @@ struct HeadlessReplay {
         guard case .attached(let attached) = first.record else {
             throw Failure("recording \(path) line \(first.line): the first record must be \"attached\" (was this written by arptop --json?)")
         }
-        let filter = InterfaceFilter(names: interfaces)
-        var aggregator = Aggregator(naming: reader.naming, historyWindowNs: 0)
-        aggregator.interfaceFilter = filter
+        var aggregator = Aggregator(naming: reader.naming, historyWindowNs: 0, interfaceFilter: InterfaceFilter(names: interfaces))
         var out = StdoutWriter()
         var eventsLogged: UInt64 = 0
         if format == .json { out.line(attached.jsonLine) }
         while let numbered = try next(), !out.closed {
             switch numbered.record {
             case .event(let e):
-                guard filter.matches(e.event) else { continue }
+                guard aggregator.admits(e.event) else { continue }
                 eventsLogged += 1
                 if format == .json { out.line(EventRecord(event: e.event, naming: reader.naming).jsonLine(realtimeOffsetNs: attached.realtimeOffsetNs)) }
             case .snapshot(let s):
                 let snapshot = s.aggregateSnapshot
                 aggregator.naming = reader.naming
                 aggregator.ingest(snapshot)
-                if format == .json { out.line(SnapshotRecord(snapshot: snapshot, naming: reader.naming, filter: filter).jsonLine) }
+                if format == .json { out.line(SnapshotRecord(snapshot: snapshot, naming: reader.naming, filter: aggregator.interfaceFilter).jsonLine) }
             case .netns(let n):
                 if format == .json { out.line(n.jsonLine) }
             case .attached, .summary:
@@ -50,8 +48,8 @@ struct HeadlessReplay {
         if format == .json { out.line(report.jsonLine) } else { out.line(report.text()) }
         out.flush()
         if let prometheusTextfile {
-            let textfile = PrometheusTextfile(path: prometheusTextfile, filter: filter, naming: reader.naming)
-            try textfile.update(aggregator.latest, probes: attached.probes, naming: reader.naming, running: false)
+            let textfile = PrometheusTextfile(path: prometheusTextfile, filter: aggregator.interfaceFilter)
+            try textfile.update(aggregator, probes: attached.probes, running: false)
         }
     }
 

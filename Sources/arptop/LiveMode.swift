@@ -23,230 +23,43 @@ struct LiveMode {
     var prometheusTextfile: String? = nil
 
     func run() throws {
-        let collector: any Collector
-        var session: ProbeSession?
-        switch source {
-        case .kernel(let options):
-            try preflight()  // before any BPF is loaded
-            try ProbeSession.checkPrivileges()
-            let s = try ProbeSession(options: options)
-            session = s
-            collector = LiveCollector(session: s)
-        case .replay(let path, let loop, let label):
-            collector = try ReplayCollector(path: path, loop: loop, label: label)  // a bad file is named first
-            try preflight()
-        }
-        defer { session?.close() }
-
-        let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
-        defer { recorder?.close() }
-        // Attached: from here on, reading the maps needs at most CAP_BPF.
-        _ = try session?.dropPrivileges(outputFolders: outputFolders(recordPath, prometheusTextfile))
-        var textfile: PrometheusTextfile?
-        var startupProblem: String?
-        if let path = prometheusTextfile, let session {  // kernel source only (validated)
-            textfile = PrometheusTextfile(path: path, filter: InterfaceFilter(names: interfaces), naming: session.naming)
-            startupProblem = textfile?.updateReportingOnce(try session.readAggregates(), probes: session.statuses, naming: session.naming)
-        }
+        let (collector, kernel) = try attach()
+        defer { kernel?.close() }
+        let outputs = try Outputs(recordPath: recordPath, recordMaxBytes: recordMaxBytes,
+                                  prometheusTextfile: prometheusTextfile, interfaces: interfaces)
+        defer { outputs.close() }
+        try kernel?.dropPrivileges(keeping: outputs)
         // The offset the screen uses: measured at attach live, the recording's own in a replay.
-        let realtimeOffsetNs = collector.screenSource.clock.realtimeOffsetNs
-        recorder?.start(AttachedRecord(host: collector.screenSource.host, kernel: collector.screenSource.kernelRelease,
-                                       realtimeOffsetNs: realtimeOffsetNs, rootNetns: collector.namespaces.root, probes: collector.screenSource.probes))
-        /// Namespace names go into the recording before the events that need them.
-        func recordNamespaces(now: UInt64) {
-            for r in collector.newNamespaceRecords(now: now) { recorder?.appendHeader(r.jsonLine) }
-        }
-        recordNamespaces(now: monotonicNow())
+        let source = collector.screenSource
+        outputs.recorder?.start(AttachedRecord(host: source.host, kernel: source.kernelRelease, realtimeOffsetNs: source.clock.realtimeOffsetNs,
+                                               rootNetns: collector.namespaces.root, probes: source.probes))
+        outputs.record(collector.newNamespaceRecords(now: monotonicNow()))
 
         let term = try TerminalScreen()
         ScreenGuard.active = true
         defer { ScreenGuard.restore() }
-        let size = term.size
-        guard size.rows >= 24 && size.cols >= 80 else {
-            throw Failure("the terminal is \(size.cols)×\(size.rows); arptop needs at least 80×24 (enlarge it, or use --summary)")
+        guard term.size.rows >= 24 && term.size.cols >= 80 else {
+            throw Failure("the terminal is \(term.size.cols)×\(term.size.rows); arptop needs at least 80×24 (enlarge it, or use --summary)")
         }
+        let screen = LiveScreen(collector: collector, outputs: outputs, term: term, interfaces: interfaces,
+                                refresh: refresh, duration: duration, logCapacity: logCapacity, isReplay: kernel == nil)
+        try screen.run()
+        try screen.finish(kernel)
+    }
 
-        let filter = InterfaceFilter(names: interfaces)
-        var aggregator = Aggregator(naming: collector.naming)
-        aggregator.interfaceFilter = filter
-        var log = EventLog(capacity: logCapacity)
-        let lineCache = LogLineCache()  // each logged event is formatted once
-        var topUnanswered = TopUnanswered()  // the verdicts view's table, from the logged packets
-        var screenSource = collector.screenSource
-        var state = UIState(model: .empty(host: screenSource.host, kernelRelease: screenSource.kernelRelease),
-                            size: size, refreshInterval: refresh, interfaceFilter: filter)
-        var interval = UInt64(refresh * 1e9)
-        let start = monotonicNow()
-        let deadline = duration.map { start + UInt64($0 * 1e9) }
-        var nextRefresh = start
-
-        var replayFailure: Failure?
-        if let startupProblem { screenSource.logNotice = (startupProblem, true) }
-        /// The source started over (replay `[`, the demo looping): counts, rates and the log
-        /// start over with it, and the log says so.
-        func restart(_ note: String) {
-            var fresh = Aggregator(naming: collector.naming)
-            fresh.interfaceFilter = aggregator.interfaceFilter
-            aggregator = fresh
-            log.clear()
-            topUnanswered.clear()
-            screenSource.logNotice = (note, false)
+    /// The collector: the kernel's probes attached (after the terminal checks, before any
+    /// terminal mode), or a recording opened (a bad file is named first).
+    private func attach() throws -> (any Collector, KernelRun?) {
+        switch source {
+        case .kernel(let options):
+            try preflight()  // before any BPF is loaded
+            let kernel = try KernelRun(options: options)
+            return (LiveCollector(kernel: kernel), kernel)
+        case .replay(let path, let loop, let label):
+            let collector = try ReplayCollector(path: path, loop: loop, label: label)
+            try preflight()
+            return (collector, nil)
         }
-
-        /// A replay with `-i eth3` on a recording without eth3 would show nothing without a word.
-        var missingNotice: String?
-        func warnAboutMissingInterfaces() {
-            guard !interfaces.isEmpty, aggregator.latest != nil, screenSource.logNotice?.text ?? missingNotice == missingNotice else { return }
-            let seen = Set(aggregator.interfaceNames.values)
-            let missing = interfaces.subtracting(seen).sorted()
-            if missing.isEmpty {
-                missingNotice = nil
-                screenSource.logNotice = nil
-                return
-            }
-            let has = seen.isEmpty ? "none yet" : seen.sorted().joined(separator: ", ")
-            missingNotice = "no interface named \(missing.map { "'\($0)'" }.joined(separator: ", ")) in this recording so far (it has \(has))"
-            screenSource.logNotice = (missingNotice!, false)
-        }
-
-        func rebuild(now: UInt64) {
-            aggregator.naming = collector.naming
-            screenSource.namespaces = collector.namespaces
-            screenSource.label = collector.statusLabel ?? screenSource.label
-            state.update(ScreenModel(aggregator: aggregator, log: log, source: screenSource,
-                                     elapsedSeconds: collector.elapsedSeconds(now: now), lineCache: lineCache,
-                                     topUnanswered: topUnanswered))
-        }
-
-        var fds = [pollfd(fd: term.inputFileDescriptor, events: Int16(POLLIN), revents: 0)]
-        if let fd = collector.pollFD { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
-
-        mainLoop: while !Signals.stopRequested {
-            var now = monotonicNow()
-            if let deadline, now >= deadline { break }
-            var wake = nextRefresh
-            if let deadline { wake = min(wake, deadline) }
-            let timeout = Int32(clamping: (wake > now ? wake - now : 0) / 1_000_000)
-            if poll(&fds, nfds_t(fds.count), timeout) < 0 && errno != EINTR {
-                throw Failure("poll failed: \(String(cString: strerror(errno)))")
-            }
-            // The terminal went away (SSH dropped) without a SIGHUP reaching us (nohup, a shell
-            // that does not forward it): stop as for SIGHUP rather than spin on POLLHUP.
-            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break mainLoop }
-            now = monotonicNow()
-            if replayFailure == nil {
-                recordNamespaces(now: now)
-                defer { recordNamespaces(now: now) }  // a replay learns them while it drains
-                do {
-                    try collector.drainEvents(now: now) { event in
-                        if let note = collector.takeRestart() { restart(note) }
-                        log.append(event)
-                        topUnanswered.add(event, sequence: log.received - 1)
-                        recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine(realtimeOffsetNs: realtimeOffsetNs))
-                    }
-                } catch let failure as Failure where session == nil {
-                    // A bad line in a recording: keep what was replayed on screen, say what is
-                    // wrong, and let the operator quit (then exit 1 with the same line).
-                    replayFailure = failure
-                    screenSource.logNotice = ("replay stopped: \(failure.description) (q quits)", true)
-                    rebuild(now: now)
-                    nextRefresh = now
-                }
-                if let note = collector.takeRestart() { restart(note) }
-            }
-            var redraw = false
-            for key in term.readKeys() {
-                // An overlay (search prompt, picker filter, help, clear question) owns every key:
-                // `/10.77.0.9` is text there, not replay speed and snapshot keys.
-                if !state.overlayOwnsKeys, collector.handle(key) { redraw = true; continue }
-                if !state.overlayOwnsKeys, !state.isPaused, key == .character(" ") || key == .character("p"),
-                   let snapshot = try collector.aggregates(now: now) {
-                    // Freeze what has arrived up to now (a replay stops its clock here).
-                    aggregator.ingest(snapshot)
-                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
-                    rebuild(now: now)
-                }
-                switch state.handle(key) {
-                case .ignored: break
-                case .redraw: redraw = true
-                case .quit: break mainLoop
-                case .command(let command):
-                    switch command {
-                    case .clear:
-                        aggregator.clear()
-                        log.clear()
-                        topUnanswered.clear()
-                    case .setInterfaceFilter(let f):
-                        aggregator.interfaceFilter = f
-                    case .setRefreshInterval(let seconds):
-                        interval = UInt64(seconds * 1e9)
-                        nextRefresh = now + interval
-                    }
-                    rebuild(now: now)
-                    redraw = true
-                }
-            }
-            collector.setPaused(state.isPaused, now: now)  // a replay's playback pauses with the screen
-            if let note = collector.takeRestart() {  // `[`
-                restart(note)
-                rebuild(now: now)
-                redraw = true
-            }
-            if now >= nextRefresh {
-                if let snapshot = try collector.aggregates(now: now) {
-                    aggregator.ingest(snapshot)
-                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
-                    if let message = textfile?.updateReportingOnce(snapshot, probes: collector.screenSource.probes, naming: collector.naming) {
-                        screenSource.logNotice = (message, true)  // a lasting failure fails the write at exit
-                    }
-                }
-                recorder?.flush()
-                if let message = recorder?.takeFailureToReport() { screenSource.logNotice = (message, true) }
-                if session == nil { warnAboutMissingInterfaces() }
-                rebuild(now: now)
-                nextRefresh = max(nextRefresh + interval, now + interval / 2)
-                redraw = true
-            }
-            if redraw {
-                term.draw(Renderer.render(state, glyphs: term.glyphs))
-                #if DEBUG
-                // Tests force a crash with the screen up (ARPTOP_TEST_CRASH_AFTER=seconds): the
-                // terminal must still be restored and the probes detached.
-                if let after = ProcessInfo.processInfo.environment["ARPTOP_TEST_CRASH_AFTER"].flatMap(Double.init),
-                   now >= start + UInt64(after * 1e9) {
-                    fatalError("ARPTOP_TEST_CRASH_AFTER")
-                }
-                #endif
-            }
-        }
-
-        if let replayFailure { throw replayFailure }
-        // Asked twice (a second apart): no last drain and read; what is owed from what was read.
-        let hurry = Signals.hurry
-        if let recorder, let session {
-            if !hurry {
-                _ = try? session.drainEvents {
-                    recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine(realtimeOffsetNs: realtimeOffsetNs))
-                }
-            }
-            if let final = hurry ? aggregator.latest : try? session.readAggregates() {
-                recorder.append(SnapshotRecord(snapshot: final, naming: collector.naming).jsonLine)
-                recorder.append(SummaryRecord(probes: session.statuses, snapshot: final, naming: collector.naming,
-                                              eventsLogged: log.received).jsonLine)
-            }
-        }
-        var textfileFailure: Error?
-        if let textfile, let session {
-            do {
-                let final = hurry ? aggregator.latest : try session.readAggregates()
-                try textfile.update(final, probes: session.statuses, naming: session.naming, running: false)
-            } catch {
-                textfileFailure = error
-            }
-        }
-        recorder?.flush()
-        if let message = recorder?.failureMessage { throw Failure(message) }
-        if let textfileFailure { throw textfileFailure }
     }
 
     /// The terminal checks that need no terminal mode, before any BPF is loaded.
@@ -254,6 +67,232 @@ struct LiveMode {
         do { try TerminalScreen.preflight() } catch {
             throw Failure("\(error)")  // each TerminalError already says what to use instead
         }
+    }
+}
+
+/// The live screen's loop and the state it keeps: the run's one `Aggregator` (counts, and the
+/// interface filter it owns), the event log, the top unanswered and the UI state.
+private final class LiveScreen {
+    let collector: any Collector
+    let outputs: Outputs
+    let term: TerminalScreen
+    /// `-i`: a replay warns about the names its recording lacks.
+    let interfaces: Set<String>
+    let isReplay: Bool
+    var aggregator: Aggregator
+    var log: EventLog
+    let lineCache = LogLineCache()  // each logged event is formatted once
+    var topUnanswered = TopUnanswered()  // the verdicts view's table, from the logged packets
+    var screenSource: ScreenSource
+    var state: UIState
+    var interval: UInt64
+    let start: UInt64
+    let deadline: UInt64?
+    var nextRefresh: UInt64
+    var redraw = false
+    /// A bad line in a recording: the screen stays until `q`, then arptop exits 1 with it.
+    var replayFailure: Failure?
+    /// The note shown while `-i` names an interface the recording has not shown (yet).
+    var missingNotice: String?
+    var fds: [pollfd]
+
+    init(collector: any Collector, outputs: Outputs, term: TerminalScreen, interfaces: Set<String>,
+         refresh: Double, duration: Double?, logCapacity: Int, isReplay: Bool) {
+        self.collector = collector
+        self.outputs = outputs
+        self.term = term
+        self.interfaces = interfaces
+        self.isReplay = isReplay
+        aggregator = Aggregator(naming: collector.naming, interfaceFilter: InterfaceFilter(names: interfaces))
+        log = EventLog(capacity: logCapacity)
+        screenSource = collector.screenSource
+        state = UIState(model: .empty(host: screenSource.host, kernelRelease: screenSource.kernelRelease),
+                        size: term.size, refreshInterval: refresh)
+        interval = UInt64(refresh * 1e9)
+        let start = monotonicNow()
+        self.start = start
+        deadline = duration.map { start + UInt64($0 * 1e9) }
+        nextRefresh = start
+        fds = [pollfd(fd: term.inputFileDescriptor, events: Int16(POLLIN), revents: 0)]
+        if let fd = collector.pollFD { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+    }
+
+    func run() throws {
+        while !Signals.stopRequested, try waitForInput() {
+            let now = monotonicNow()
+            try drain(now: now)
+            guard try handleKeys(now: now) else { return }
+            followRestart(now: now)
+            if now >= nextRefresh { try refresh(now: now) }
+            if redraw { draw(now: now) }
+        }
+    }
+
+    /// Waits for a key, an event or the next refresh; false when the run is over (--duration
+    /// elapsed, or the terminal went away).
+    private func waitForInput() throws -> Bool {
+        let now = monotonicNow()
+        if let deadline, now >= deadline { return false }
+        var wake = nextRefresh
+        if let deadline { wake = min(wake, deadline) }
+        let timeout = Int32(clamping: (wake > now ? wake - now : 0) / 1_000_000)
+        if poll(&fds, nfds_t(fds.count), timeout) < 0 && errno != EINTR {
+            throw Failure("poll failed: \(String(cString: strerror(errno)))")
+        }
+        // The terminal went away (SSH dropped) without a SIGHUP reaching us (nohup, a shell
+        // that does not forward it): stop as for SIGHUP rather than spin on POLLHUP.
+        return fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) == 0
+    }
+
+    /// The events that arrived: into the log, the top unanswered and the recording.
+    private func drain(now: UInt64) throws {
+        guard replayFailure == nil else { return }
+        outputs.record(collector.newNamespaceRecords(now: now))
+        defer { outputs.record(collector.newNamespaceRecords(now: now)) }  // a replay learns them while it drains
+        do {
+            try collector.drainEvents(now: now) { event in
+                if let note = collector.takeRestart() { restart(note) }
+                aggregator.learn(event)
+                log.append(event)
+                topUnanswered.add(event, sequence: log.received - 1)
+                outputs.recorder?.append(eventLine(event))
+            }
+        } catch let failure as Failure where isReplay {
+            // A bad line in a recording: keep what was replayed on screen, say what is
+            // wrong, and let the operator quit (then exit 1 with the same line).
+            replayFailure = failure
+            screenSource.logNotice = ("replay stopped: \(failure.description) (q quits)", true)
+            rebuild(now: now)
+            nextRefresh = now
+        }
+        if let note = collector.takeRestart() { restart(note) }
+    }
+
+    /// The keys typed: to the collector (replay speed), the pause freezing what has arrived,
+    /// the UI state and its commands. False on quit.
+    private func handleKeys(now: UInt64) throws -> Bool {
+        for key in term.readKeys() {
+            // An overlay (search prompt, picker filter, help, clear question) owns every key:
+            // `/10.77.0.9` is text there, not replay speed and snapshot keys.
+            if !state.overlayOwnsKeys, collector.handle(key) { redraw = true; continue }
+            if !state.overlayOwnsKeys, !state.isPaused, key == .character(" ") || key == .character("p"),
+               let snapshot = try collector.aggregates(now: now) {
+                ingest(snapshot)  // freeze what has arrived up to now (a replay stops its clock here)
+                rebuild(now: now)
+            }
+            switch state.handle(key) {
+            case .ignored: break
+            case .redraw: redraw = true
+            case .quit: return false
+            case .command(let command):
+                switch command {
+                case .clear:
+                    aggregator.clear()
+                    log.clear()
+                    topUnanswered.clear()
+                case .setInterfaceFilter(let f):
+                    aggregator.interfaceFilter = f
+                case .setRefreshInterval(let seconds):
+                    interval = UInt64(seconds * 1e9)
+                    nextRefresh = now + interval
+                }
+                rebuild(now: now)
+                redraw = true
+            }
+        }
+        collector.setPaused(state.isPaused, now: now)  // a replay's playback pauses with the screen
+        return true
+    }
+
+    /// `[`: the replay started over.
+    private func followRestart(now: UInt64) {
+        guard let note = collector.takeRestart() else { return }
+        restart(note)
+        rebuild(now: now)
+        redraw = true
+    }
+
+    /// The kernel's counts read (a replay's latest snapshot), the files written, the model rebuilt.
+    private func refresh(now: UInt64) throws {
+        if let snapshot = try collector.aggregates(now: now) {
+            ingest(snapshot)
+        }
+        // A lasting failure fails the write at exit.
+        if let message = outputs.refreshed(aggregator, probes: collector.screenSource.probes).first { screenSource.logNotice = (message, true) }
+        if isReplay { warnAboutMissingInterfaces() }
+        rebuild(now: now)
+        nextRefresh = max(nextRefresh + interval, now + interval / 2)
+        redraw = true
+    }
+
+    private func ingest(_ snapshot: AggregateSnapshot) {
+        aggregator.ingest(snapshot)
+        outputs.recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
+    }
+
+    private func eventLine(_ event: ProbeEvent) -> String {
+        EventRecord(event: event, naming: collector.naming).jsonLine(realtimeOffsetNs: collector.screenSource.clock.realtimeOffsetNs)
+    }
+
+    private func draw(now: UInt64) {
+        redraw = false
+        term.draw(Renderer.render(state, glyphs: term.glyphs))
+        #if DEBUG
+        // Tests force a crash with the screen up (ARPTOP_TEST_CRASH_AFTER=seconds): the
+        // terminal must still be restored and the probes detached.
+        if let after = ProcessInfo.processInfo.environment["ARPTOP_TEST_CRASH_AFTER"].flatMap(Double.init),
+           now >= start + UInt64(after * 1e9) {
+            fatalError("ARPTOP_TEST_CRASH_AFTER")
+        }
+        #endif
+    }
+
+    /// The source started over (replay `[`, the demo looping): counts, rates and the log
+    /// start over with it, and the log says so. The interface filter stays.
+    private func restart(_ note: String) {
+        aggregator = Aggregator(naming: collector.naming, interfaceFilter: aggregator.interfaceFilter)
+        log.clear()
+        topUnanswered.clear()
+        screenSource.logNotice = (note, false)
+    }
+
+    private func rebuild(now: UInt64) {
+        aggregator.naming = collector.naming
+        screenSource.namespaces = collector.namespaces
+        screenSource.label = collector.statusLabel ?? screenSource.label
+        state.update(ScreenModel(aggregator: aggregator, log: log, source: screenSource,
+                                 elapsedSeconds: collector.elapsedSeconds(now: now), lineCache: lineCache,
+                                 topUnanswered: topUnanswered))
+    }
+
+    /// A replay with `-i eth3` on a recording without eth3 would show nothing without a word.
+    private func warnAboutMissingInterfaces() {
+        guard !interfaces.isEmpty, aggregator.latest != nil, screenSource.logNotice?.text ?? missingNotice == missingNotice else { return }
+        let seen = Set(aggregator.interfaceNames.values)
+        let missing = interfaces.subtracting(seen).sorted()
+        if missing.isEmpty {
+            missingNotice = nil
+            screenSource.logNotice = nil
+            return
+        }
+        let has = seen.isEmpty ? "none yet" : seen.sorted().joined(separator: ", ")
+        missingNotice = "no interface named \(missing.map { "'\($0)'" }.joined(separator: ", ")) in this recording so far (it has \(has))"
+        screenSource.logNotice = (missingNotice!, false)
+    }
+
+    /// The end: a replay stopped by a bad line fails; a kernel run drains and reads a last
+    /// time, records the summary and writes the files it owes.
+    func finish(_ kernel: KernelRun?) throws {
+        if let replayFailure { throw replayFailure }
+        guard let kernel else { return try outputs.finish(final: nil, summary: nil, aggregator: aggregator, probes: []) }
+        let final = try kernel.lastSnapshot(previous: aggregator.latest) {
+            _ = try kernel.session.drainEvents { outputs.recorder?.append(eventLine($0)) }
+        }
+        aggregator.ingest(final)
+        // The recording has every interface: so has its summary.
+        try outputs.finish(final: SnapshotRecord(snapshot: final, naming: kernel.naming).jsonLine,
+                           summary: SummaryRecord(probes: kernel.probes, snapshot: final, naming: kernel.naming, eventsLogged: log.received),
+                           aggregator: aggregator, probes: kernel.probes)
     }
 }
 

@@ -10,36 +10,34 @@ import Foundation
 /// reads `*.prom`, so it never sees the temporary file.
 ///
 /// Counts are cumulative since attach and go through the `-i` filter only: the TUI's
-/// clear and interface picker do not touch them. The writer keeps its own `Aggregator` so an
-/// interface renamed while arptop runs is labelled with its latest name.
+/// clear and interface picker do not touch them. They come from the run's one `Aggregator`
+/// (which knows each interface's latest name), seen through `filter`.
 final class PrometheusTextfile {
     let path: String
-    private var aggregator: Aggregator
+    /// `-i`: the interfaces counted, whatever the screen shows.
+    let filter: InterfaceFilter
     /// Unix time at which the probes attached.
     let startTime: Double
     /// The last write error reported, so a persistent failure is reported once.
     private var reportedError: String?
 
-    init(path: String, filter: InterfaceFilter, naming: any ReturnValueNaming, startTime: Double = Date().timeIntervalSince1970) {
+    init(path: String, filter: InterfaceFilter, startTime: Double = Date().timeIntervalSince1970) {
         self.path = path
+        self.filter = filter
         self.startTime = startTime
-        aggregator = Aggregator(naming: naming, historyWindowNs: 0)
-        aggregator.interfaceFilter = filter
     }
 
-    /// Takes the kernel's latest counts and rewrites the file. `running: false` is the last
+    /// Rewrites the file from `aggregator`'s counts since attach. `running: false` is the last
     /// write, as arptop exits: every `arptop_probe_attached` becomes 0.
-    func update(_ snapshot: AggregateSnapshot?, probes: [ProbeStatus], naming: any ReturnValueNaming, running: Bool = true) throws {
-        aggregator.naming = naming
-        if let snapshot { aggregator.ingest(snapshot) }
-        try write(PrometheusText.render(aggregator: aggregator, probes: probes, startTime: startTime, running: running))
+    func update(_ aggregator: Aggregator, probes: [ProbeStatus], running: Bool = true) throws {
+        try write(PrometheusText.render(aggregator: aggregator.through(filter), probes: probes, startTime: startTime, running: running))
     }
 
     /// `update`, but a failure is returned (once per distinct message) instead of thrown:
     /// for the periodic writes, which retry at the next refresh.
-    func updateReportingOnce(_ snapshot: AggregateSnapshot?, probes: [ProbeStatus], naming: any ReturnValueNaming) -> String? {
+    func updateReportingOnce(_ aggregator: Aggregator, probes: [ProbeStatus]) -> String? {
         do {
-            try update(snapshot, probes: probes, naming: naming)
+            try update(aggregator, probes: probes)
             reportedError = nil
             return nil
         } catch {

@@ -202,10 +202,13 @@ struct AggregatorTests {
         #expect(rows.first?.ifname == "uplink")
         #expect(rows.first?.count == 8)
         #expect(a.interfaces() == [InterfaceCount(id: va, name: "uplink", count: 8)])
-        // The filter matches the latest name and covers the calls made under the old one.
+        // A filter by name selects the interface (by identity) under either name it had, and
+        // covers the calls made under both.
         a.interfaceFilter = .names(["uplink"])
         #expect(a.total() == 8)
         a.interfaceFilter = .names(["eth1"])
+        #expect(a.total() == 8)
+        a.interfaceFilter = .names(["eth9"])
         #expect(a.total() == 0)
         // Later snapshots in which only the new name grows keep it.
         a.interfaceFilter = .all

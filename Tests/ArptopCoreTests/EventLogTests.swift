@@ -39,12 +39,29 @@ struct EventLogTests {
 
     @Test func recentFiltersByInterface() {
         var log = EventLog(capacity: 10)
-        for n in 0..<8 { log.append(event(UInt64(n), on: n % 2 == 0 ? "va" : "vb")) }
-        let vb = log.recent(3, filter: .names(["vb"]))
-        #expect(vb.map(\.event.timestampNs) == [3, 5, 7])
-        #expect(vb.map(\.sequence) == [3, 5, 7])
-        #expect(log.recent(100, filter: .interfaces([va])).count == 8)
+        let vb = InterfaceID(netns: rootNetns, ifindex: 4)
+        var byName = InterfaceFilter(names: ["vb"])
+        for n in 0..<8 {
+            var e = event(UInt64(n), on: n % 2 == 0 ? "va" : "vb")
+            if n % 2 == 1 { e.interface = vb }
+            byName.learn(e.interface, name: e.ifname)
+            log.append(e)
+        }
+        let onVb = log.recent(3, filter: byName)
+        #expect(onVb.map(\.event.timestampNs) == [3, 5, 7])
+        #expect(onVb.map(\.sequence) == [3, 5, 7])
+        #expect(log.recent(100, filter: .interfaces([va, vb])).count == 8)
         #expect(log.recent(100, filter: .names(["nope"])).isEmpty)
+    }
+
+    @Test("the log is filtered by interface, not by the name an event carries: a nameless lookup on vb is vb's")
+    func filterMatchesByIdentity() {
+        var log = EventLog(capacity: 10)
+        log.append(event(1, on: "va"))
+        log.append(event(2, on: ""))  // same interface (va's id), name not known at the call
+        #expect(log.recent(10, filter: .interfaces([va])).map(\.event.timestampNs) == [1, 2])
+        #expect(log.recent(10, filter: .interfaces([InterfaceID(netns: otherNetns, ifindex: 3)])).isEmpty,
+                "the same ifindex in another namespace is another interface")
     }
 
     @Test func clearForgetsEventsButNotSequence() {

@@ -200,7 +200,11 @@ struct RecordTests {
 
     @Test func snapshotFilterKeepsMatchingRows() {
         let snap = snapshot(at: 2, Self.counts)
-        let record = SnapshotRecord(snapshot: snap, naming: TestNaming(), filter: .names(["vb"]))
+        #expect(SnapshotRecord(snapshot: snap, naming: TestNaming(), filter: .names(["vb"])).rows.isEmpty,
+                "a name the aggregator has not resolved matches nothing")
+        var a = Aggregator(naming: TestNaming(), interfaceFilter: .names(["vb"]))
+        a.ingest(snap)
+        let record = SnapshotRecord(snapshot: snap, naming: TestNaming(), filter: a.interfaceFilter)
         #expect(record.rows.map(\.ifname) == ["vb"])
     }
 

@@ -29,7 +29,7 @@ struct SummaryTextTests {
 
     @Test func filteredEmptyAndSingularCases() {
         var a = Aggregator(naming: TestNaming())
-        a.interfaceFilter = .names(["vb", ""])
+        a.interfaceFilter = .interfaces([InterfaceID(netns: rootNetns, ifindex: 4), InterfaceID(netns: rootNetns, ifindex: 0)])
         a.ingest(snapshot(at: 1, [key(.arpProcess, "vb", ifindex: 4): 1, key(.arpProcess, "", ifindex: 0): 2, key(.fibLookup, "va"): 3]))
         let probes = KernelFunction.allCases.map { ProbeStatus(function: $0, mechanism: .kprobe, target: nil, reason: nil) }
         #expect(a.summary(probes: probes).text() == """

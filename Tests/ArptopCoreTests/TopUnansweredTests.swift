@@ -92,7 +92,7 @@ struct TopUnansweredTests {
         #expect(try #require(top.latest(filter: onVc)).key.interface == Self.vc)
         #expect(top.latest(filter: .names(["eth9"])) == nil)
         #expect(top.packets(filter: onVc) == 1)
-        #expect(top.packets(filter: .names(["vb"])) == 1)
+        #expect(top.packets(filter: .interfaces([Self.vb])) == 1)
         top.clear()
         #expect(top.entries.isEmpty && top.packets() == 0 && top.latest() == nil)
     }

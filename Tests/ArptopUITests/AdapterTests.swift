@@ -146,7 +146,7 @@ extension AdapterTests {
         #expect(m.header.totalEvents == 0)
         #expect(m.header.eventsPerSecond == 0, "a rate beside no calls")
         #expect(m.panes.allSatisfy { $0.ratePerSecond == 0 && $0.totalCalls == 0 })
-        let state = UIState(model: m, size: TerminalSize(rows: 48, cols: 160), interfaceFilter: .interfaces([Self.va]))
+        let state = UIState(model: m.filtered(.interfaces([Self.va])), size: TerminalSize(rows: 48, cols: 160))
         let grid = Renderer.render(state, glyphs: .unicode)
         #expect(grid.line(1).hasSuffix("interfaces va"), "\(grid.line(1))")
         var picking = state

@@ -56,6 +56,7 @@ struct GoldenTests {
         _ = state.handle(.home)
         _ = state.handle(.character(" "))  // tick the busiest (va): only va
         #expect(state.handle(.enter) == .command(.setInterfaceFilter(.interfaces([Fixtures.va]))))
+        state.update(state.live.filtered(.interfaces([Fixtures.va])))  // the aggregator took it
         let grid = Renderer.render(state, glyphs: .unicode)
         try Snapshot.assert(grid, named: "filtered-160x48")
         #expect(grid.line(1).contains("interfaces va"))

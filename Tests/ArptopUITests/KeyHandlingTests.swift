@@ -198,8 +198,10 @@ struct KeyHandlingTests {
         _ = s.handle(.character(" "))  // tick eth0 in the root namespace
         let result = s.handle(.enter)
         #expect(result == .command(.setInterfaceFilter(.interfaces([Fixtures.eth0]))))
-        #expect(s.interfaceFilter == .interfaces([Fixtures.eth0]))
+        #expect(s.interfaceFilter == .all, "the aggregator owns the filter: the screen shows it with the next model")
         #expect(s.overlay == nil)
+        s.update(s.live.filtered(.interfaces([Fixtures.eth0])))
+        #expect(s.interfaceFilter == .interfaces([Fixtures.eth0]))
         // Reopened, the picker shows the current choice ticked; `a` goes back to all.
         _ = s.handle(.character("i"))
         guard case .picker(let p2) = s.overlay else { Issue.record("no picker"); return }
@@ -234,7 +236,7 @@ struct KeyHandlingTests {
     }
 
     @Test func pickerEmptySelectionMeansAll() {
-        var s = UIState(model: Fixtures.model(), size: Self.wide, interfaceFilter: .names(["va"]))
+        var s = UIState(model: Fixtures.model().filtered(.interfaces([Fixtures.va])), size: Self.wide)
         _ = s.handle(.character("i"))
         _ = s.handle(.character(" "))  // untick va: nothing ticked
         #expect(s.handle(.enter) == .command(.setInterfaceFilter(.all)))

@@ -162,13 +162,13 @@ struct RenderingTests {
 
     @Test func longInterfaceFilterIsSummarised() {
         let ids = Set(Fixtures.interfaces.map(\.id))
-        var s = UIState(model: Fixtures.model(), size: TerminalSize(rows: 24, cols: 80), interfaceFilter: .interfaces(ids))
+        var s = UIState(model: Fixtures.model().filtered(.interfaces(ids)), size: TerminalSize(rows: 24, cols: 80))
         var grid = Renderer.render(s, glyphs: .unicode)
         #expect(grid.line(1).hasSuffix("interfaces 5 interfaces"), "\(grid.line(1))")
-        s = UIState(model: Fixtures.model(), size: TerminalSize(rows: 24, cols: 80), interfaceFilter: .interfaces([Fixtures.va, Fixtures.lo]))
+        s = UIState(model: Fixtures.model().filtered(.interfaces([Fixtures.va, Fixtures.lo])), size: TerminalSize(rows: 24, cols: 80))
         grid = Renderer.render(s, glyphs: .unicode)
         #expect(grid.line(1).hasSuffix("interfaces lo, va"))
-        s = UIState(model: Fixtures.model(), size: TerminalSize(rows: 24, cols: 80), interfaceFilter: .names(["eth3"]))
+        s = UIState(model: Fixtures.model().filtered(.names(["eth3"])), size: TerminalSize(rows: 24, cols: 80))
         grid = Renderer.render(s, glyphs: .unicode)
         #expect(grid.line(1).contains("interfaces eth3"))
     }
