@@ -11,7 +11,7 @@ public enum Renderer {
         return grid
     }
 
-    /// Render `model` with `state`'s focus, zoom, overlays, scrolling and search at `size`.
+    /// Render `model` with `state`'s focus, zoom, overlays, scrolling and log filter at `size`.
     public static func render(model: ScreenModel, state: UIState, size: TerminalSize, glyphs: Glyphs) -> CellGrid {
         var p = Painter(size: size, glyphs: glyphs)
         let layout = Layout.compute(size: size, zoomed: state.isZoomed, model: model, verdicts: state.showsVerdicts)

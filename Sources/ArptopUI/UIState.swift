@@ -64,7 +64,7 @@ public struct UIState: Sendable {
     public var unfilteredModel: ScreenModel { frozen ?? live }
     public var isPaused: Bool { frozen != nil }
     public var isFollowingLog: Bool { logAnchor == nil }
-    /// Whether an overlay (help, picker, search prompt, clear question) is up: it takes every
+    /// Whether an overlay (help, picker, filter prompt, clear question) is up: it takes every
     /// key, so the app must not act on one itself (replay's `.`, `<`, `>` are typed text there).
     public var overlayOwnsKeys: Bool { overlay != nil }
     /// Calls counted since the screen was paused (0 when not paused).
