@@ -361,8 +361,9 @@ struct KeyHandlingTests {
         #expect(!s.overlayOwnsKeys)
         _ = s.handle(.character("/"))
         #expect(s.overlayOwnsKeys)
-        for ch in "10.77.0.9<>" { _ = s.handle(.character(ch)) }
-        #expect(s.overlay == .filter(draft: "10.77.0.9<>"))
+        for ch in "10.77.0.9<>e" { _ = s.handle(.character(ch)) }
+        #expect(s.overlay == .filter(draft: "10.77.0.9<>e"))
+        #expect(!s.filter.errorsOnly, "e typed in the prompt is text")
         _ = s.handle(.escape)
         _ = s.handle(.character("i"))
         #expect(s.overlayOwnsKeys)
