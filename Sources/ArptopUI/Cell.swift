@@ -22,9 +22,9 @@ public enum ColorRole: UInt8, CaseIterable, Sendable {
     case warning
     /// Sparklines and rate charts.
     case spark
-    /// Search matches in the log.
+    /// The log filter's text in the lines it keeps.
     case match
-    /// The cursor row in a list, the current search match.
+    /// The cursor row in a list.
     case selected
     /// The PAUSED banner.
     case paused

@@ -110,32 +110,10 @@ enum Format {
         if !current.isEmpty { lines.append(current) }
         return lines
     }
-
-    /// Ranges of case-insensitive occurrences of `query` in `text`, as column offsets.
-    static func matchColumns(of query: String, in text: String) -> [(col: Int, width: Int)] {
-        guard !query.isEmpty else { return [] }
-        let hay = Array(text), needle = Array(query.lowercased())
-        guard needle.count <= hay.count else { return [] }
-        let lowered = hay.map { Character($0.lowercased()) }
-        var result: [(Int, Int)] = []
-        var colOf: [Int] = [], col = 0
-        for ch in hay { colOf.append(col); col += ch.terminalWidth }
-        colOf.append(col)
-        var i = 0
-        while i + needle.count <= lowered.count {
-            if Array(lowered[i..<(i + needle.count)]) == needle {
-                result.append((colOf[i], colOf[i + needle.count] - colOf[i]))
-                i += needle.count
-            } else {
-                i += 1
-            }
-        }
-        return result
-    }
 }
 
 extension String {
-    /// Case-insensitive substring test (search and picker filtering).
+    /// Case-insensitive substring test (the picker's filter).
     func containsIgnoringCase(_ other: String) -> Bool {
         other.isEmpty || lowercased().contains(other.lowercased())
     }

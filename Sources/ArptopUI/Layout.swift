@@ -29,7 +29,7 @@ public struct Layout: Equatable, Sendable {
     public var zoom: Rect?
     /// The verdicts view, in place of the panes (above the log), when it is up.
     public var verdicts: Rect?
-    /// The last row: key hints, or the search prompt.
+    /// The last row: key hints, or the filter prompt.
     public var footer: Rect
 
     /// Rows of log lines visible (the log's height less its title and column heading).

@@ -1,9 +1,10 @@
 import ArptopCore
 
 extension Painter {
-    /// The event log: a title rule with totals (dropped and sampled always shown), a column
-    /// heading, then one line per event (per packet in packet mode), newest at the bottom.
-    /// `verdictsUnavailable` says why packet mode can show no verdicts.
+    /// The event log: a title rule with totals (dropped and sampled always shown; the header
+    /// shows them too), a column heading, then one line per event (per packet in packet mode),
+    /// newest at the bottom. With a filter the rule says so instead: `filter: TEXT`, `errors/
+    /// unanswered only`, `N of M lines`. `verdictsUnavailable` says why packet mode can show no verdicts.
     mutating func log(_ log: LogModel, state: UIState, wide: Bool, rect: Rect, ruleDrawn: Bool = false,
                       verdictsUnavailable: String? = nil) {
         guard rect.height >= 2 else { return }
@@ -11,13 +12,22 @@ extension Painter {
         let window = state.logWindow(viewport: viewport, width: rect.width)
         let range = window.range
         let lines = state.logLines
-        var info: [Segment] = [
-            Segment(" "), Segment(Format.count(log.total), Style(.normal, bold: true)), Segment(" logged  ", Style(.muted)),
-            Segment(Format.count(log.dropped), log.dropped > 0 ? Style(.warning, bold: true) : Style(.normal)),
-            Segment(" dropped  ", Style(.muted)),
-            Segment(Format.count(log.sampled), log.sampled > 0 ? Style(.warning, bold: true) : Style(.normal)),
-            Segment(" sampled  ", Style(.muted)),
-        ]
+        let filter = state.shownFilter
+        var info: [Segment]
+        if filter.isActive {
+            // The filter's room: the header row above still shows dropped and sampled.
+            let counts = state.filterCounts
+            info = [Segment(" "), Segment(Format.count(UInt64(counts.shown)), Style(.match, bold: true)),
+                    Segment(" of \(Format.plural(counts.held, state.logMode == .calls ? "line" : "packet"))  ", Style(.muted))]
+        } else {
+            info = [
+                Segment(" "), Segment(Format.count(log.total), Style(.normal, bold: true)), Segment(" logged  ", Style(.muted)),
+                Segment(Format.count(log.dropped), log.dropped > 0 ? Style(.warning, bold: true) : Style(.normal)),
+                Segment(" dropped  ", Style(.muted)),
+                Segment(Format.count(log.sampled), log.sampled > 0 ? Style(.warning, bold: true) : Style(.normal)),
+                Segment(" sampled  ", Style(.muted)),
+            ]
+        }
         if state.isFollowingLog {
             info.append(Segment("following ", Style(.muted)))
         } else {
@@ -31,6 +41,12 @@ extension Painter {
             let focused = state.showsVerdicts && state.verdictsFocus == .log
             var title = [Segment(" Event log ", Style(focused ? .focus : .title, bold: true))]
             if state.logMode == .packets { title.append(Segment(" packets ", Style(.key, bold: true, reverse: true))) }
+            if !filter.text.isEmpty {
+                title += [Segment(" filter: ", Style(.muted)), Segment(filter.text, Style(.match, bold: true)), Segment(" ")]
+            }
+            if filter.errorsOnly {
+                title += [Segment(" errors/unanswered only ", Style(.warning, bold: true, reverse: true)), Segment(" ")]
+            }
             rule(row: rect.row, col: rect.col, width: rect.width, style: focused ? Style(.focus, bold: true) : Style(.border),
                  title: title, info: info)
         }
@@ -70,7 +86,8 @@ extension Painter {
         text("RETURN", row: headRow, col: retCol + 2, width: retW - 2, style: Style(.muted, bold: true))
 
         if lines.isEmpty {
-            let msg = state.interfaceFilter.isAll ? "no events yet" : "no events on the selected interfaces yet"
+            let msg = filter.isActive && !state.unfilteredModel.log.lines.isEmpty ? Self.noMatch(filter, what: "line")
+                : state.interfaceFilter.isAll ? "no events yet" : "no events on the selected interfaces yet"
             text(msg, row: rect.row + 2, col: x0, width: rect.width - 2, style: Style(.muted))
             return
         }
@@ -87,11 +104,7 @@ extension Painter {
                 grid.put(String(glyphs.errorMarker), row: row, col: retCol, style: Style(.error, bold: true))
             }
             text(line.returnName, row: row, col: retCol + 2, width: retW - 2, style: line.isError ? Style(.error, bold: true) : Style(.ok))
-            if line.sequence == state.currentMatch {
-                grid.restyle(row: row, col: rect.col, width: rect.width) { $0 = Style(.selected, bold: true, reverse: true) }
-            } else {
-                highlight(query, row: row, col: x0, width: rect.width - 2, style: Style(.match, bold: true, reverse: true))
-            }
+            highlight(query, row: row, col: x0, width: rect.width - 2, style: Style(.match, bold: true, reverse: true))
         }
     }
 }
@@ -126,6 +139,8 @@ extension Painter {
             let msg: String
             if let why = verdictsUnavailable, why.hasPrefix("verdicts need") {
                 msg = "no packets: \(why)"
+            } else if state.shownFilter.isActive, !state.unfilteredModel.log.packets.isEmpty {
+                msg = Self.noMatch(state.shownFilter, what: "packet")
             } else {
                 msg = state.interfaceFilter.isAll ? "no ARP packets yet" : "no ARP packets on the selected interfaces yet"
             }
@@ -147,8 +162,6 @@ extension Painter {
             if whyW >= 8, let why = p.shortWhy { text(why, row: row, col: whyCol, width: whyW) }
             if index == window.cursor {
                 grid.restyle(row: row, col: rect.col, width: rect.width) { $0 = Style(.selected, bold: true, reverse: true) }
-            } else if line.sequence == state.currentMatch {
-                grid.restyle(row: row, col: rect.col, width: rect.width) { $0 = Style(.selected, bold: true) }
             } else {
                 highlight(query, row: row, col: x0, width: rect.width - 2, style: Style(.match, bold: true, reverse: true))
             }
@@ -170,5 +183,13 @@ extension Painter {
                 row += 1
             }
         }
+    }
+
+    /// What an empty filtered log says: which filter hid every line, and the way back.
+    static func noMatch(_ filter: LogFilter, what: String) -> String {
+        var why: [String] = []
+        if !filter.text.isEmpty { why.append("matches \"\(filter.text)\"") }
+        if filter.errorsOnly { why.append("is an error or unanswered") }
+        return "no \(what) \(why.joined(separator: " and ")) (Esc clears the filter)"
     }
 }

@@ -105,15 +105,15 @@ struct Painter {
         }
     }
 
-    /// Highlight case-insensitive occurrences of `query` in the text already drawn on `row`
-    /// between `col` and `col + width`.
+    /// Highlight the occurrences of the filter text `query` (as `TextMatch` matches it) in the
+    /// text already drawn on `row` between `col` and `col + width`.
     mutating func highlight(_ query: String, row: Int, col: Int, width: Int, style: Style) {
         guard !query.isEmpty, width > 0 else { return }
         var drawn = ""
         for c in col..<min(grid.cols, col + width) where !grid[row, c].isContinuation {
             drawn.append(grid[row, c].character)
         }
-        for m in Format.matchColumns(of: query, in: drawn) {
+        for m in TextMatch.columns(of: query, in: drawn) {
             grid.restyle(row: row, col: col + m.col, width: m.width) { $0 = style }
         }
     }

@@ -11,7 +11,7 @@ public enum Renderer {
         return grid
     }
 
-    /// Render `model` with `state`'s focus, zoom, overlays, scrolling and search at `size`.
+    /// Render `model` with `state`'s focus, zoom, overlays, scrolling and log filter at `size`.
     public static func render(model: ScreenModel, state: UIState, size: TerminalSize, glyphs: Glyphs) -> CellGrid {
         var p = Painter(size: size, glyphs: glyphs)
         let layout = Layout.compute(size: size, zoomed: state.isZoomed, model: model, verdicts: state.showsVerdicts)
@@ -47,7 +47,7 @@ public enum Renderer {
         switch state.overlay {
         case .help: p.help(state: state)
         case .picker(let picker): p.picker(picker, interfaces: state.live.interfaces, namespaces: state.live.namespaces, filter: state.interfaceFilter)
-        case .search, .confirmClear, nil: break
+        case .filter, .confirmClear, nil: break
         }
         return p.grid
     }
@@ -172,10 +172,13 @@ extension Painter {
 
     mutating func footer(_ model: ScreenModel, state: UIState, rect: Rect) {
         let r = rect.row
-        if case .search(let draft) = state.overlay {
-            let n = state.matchingSequences.count
-            let info = [Segment(draft.isEmpty ? "type to search the log" : Format.plural(n, "matching line", none: "no matching line"), Style(.muted)),
-                        Segment("  "), Segment("Enter", Style(.key, bold: true)), Segment(" search  "),
+        if case .filter(let draft) = state.overlay {
+            let counts = state.filterCounts
+            let what = state.logMode == .calls ? "line" : "packet"
+            let shown = draft.isEmpty && !state.filter.errorsOnly ? "type to filter the log (only matching lines stay)"
+                : counts.shown == 0 ? "no \(what) matches" : "\(Format.count(UInt64(counts.shown))) of \(Format.plural(counts.held, what))"
+            let info = [Segment(shown, Style(.muted)),
+                        Segment("  "), Segment("Enter", Style(.key, bold: true)), Segment(" keep  "),
                         Segment("Esc", Style(.key, bold: true)), Segment(" cancel")]
             let prompt = [Segment("/", Style(.key, bold: true)), Segment(draft), Segment(" ", Style(.normal, reverse: true))]
             row(rect, row: r, left: prompt, right: info, rightFirst: false)
@@ -206,26 +209,27 @@ extension Painter {
                     : model.verdicts.top.isEmpty ? []
                     : [("\(glyphs.arrowUp)\(glyphs.arrowDown)", "select")] + (state.selectedUnansweredRow?.latestSequence != nil ? [("Enter", "packet")] : [])
                 hints = [("?", "help"), ("v", "panes")] + table + [("Tab", state.verdictsFocus == .table ? "log" : "table"), otherLog,
-                         pause, ("i", "interfaces"), ("/", "search"), ("c", "clear"), ("+/-", "refresh"), ("q", "quit")]
+                         pause, ("i", "interfaces"), ("/", "filter"), ("c", "clear"), ("+/-", "refresh"), ("e", "errors only"), ("q", "quit")]
             } else if state.logMode == .packets {
                 hints = [("?", "help"), pause, ("i", "interfaces"), ("v", "verdicts")] + packetKeys
-                    + [otherLog, ("/", "search"), ("Tab", "focus"), ("c", "clear"), ("+/-", "refresh"), ("q", "quit")]
+                    + [otherLog, ("/", "filter"), ("Tab", "focus"), ("c", "clear"), ("+/-", "refresh"), ("e", "errors only"), ("q", "quit")]
             } else {
-                hints = [("?", "help"), pause, ("i", "interfaces"), ("v", "verdicts"), ("Enter", "zoom"), ("/", "search"),
-                         ("Tab", "focus"), otherLog, ("c", "clear"), ("+/-", "refresh"), ("q", "quit")]
+                hints = [("?", "help"), pause, ("i", "interfaces"), ("v", "verdicts"), ("Enter", "zoom"), ("/", "filter"),
+                         ("Tab", "focus"), otherLog, ("c", "clear"), ("+/-", "refresh"), ("e", "errors only"), ("q", "quit")]
+            }
+            // A filter on: how to change it and the way back come first (after `? help`).
+            let filter = state.filter
+            if state.overlay == nil, !state.isZoomed, filter.isActive {
+                // (Esc unselects a packet first: its hint stays, and says so.)
+                let escFree = !hints.contains { $0.0 == "Esc" }
+                let front: [(String, String)] = (filter.text.isEmpty ? [] : [("/", "edit filter")])
+                    + (filter.errorsOnly ? [("e", "all lines")] : [])
+                    + (escFree && !filter.text.isEmpty ? [("Esc", "clear filter")] : [])
+                hints = hints.filter { h in !(h.0 == "/" && !filter.text.isEmpty) && !(h.0 == "e" && filter.errorsOnly) }
+                hints.insert(contentsOf: front, at: 1)
             }
         }
         var left: [Segment] = []
-        if !state.searchQuery.isEmpty, state.overlay == nil, !state.isZoomed {
-            let seqs = state.matchingSequences
-            var where_ = Format.plural(seqs.count, "line", none: "no match")
-            if let cur = state.currentMatch, let i = seqs.firstIndex(of: cur) { where_ = "\(i + 1) of \(seqs.count)" }
-            left += [Segment("search ", Style(.muted)), Segment(state.searchQuery, Style(.match, bold: true)),
-                     Segment(" \(where_)  ", Style(.muted)), Segment("n", Style(.key, bold: true)), Segment("/"),
-                     Segment("N", Style(.key, bold: true)), Segment(" older/newer  "), Segment("Esc", Style(.key, bold: true)),
-                     Segment(" clear  ")]
-            hints = hints.filter { $0.0 != "/" && $0.0 != "Tab" }
-        }
         // Whole hints only: the ones in the middle that do not fit are dropped; `? help` and
         // `q quit` always stay (the way to learn the rest, the way out).
         func segs(_ hint: (String, String)) -> [Segment] { [Segment(hint.0, Style(.key, bold: true)), Segment(" \(hint.1)  ")] }

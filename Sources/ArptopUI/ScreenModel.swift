@@ -192,12 +192,14 @@ public struct LogLine: Sendable, Equatable {
         self.isError = isError
     }
 
-    /// The text search looks in.
+    /// The text the log filter looks in: what the line shows (the function by both its names,
+    /// the narrow log's short one too).
     public var searchText: String {
-        "\(time) \(cpu) \(interface) \(function.name) \(details) \(returnName)"
+        let short = function.shortName == function.name ? "" : " \(function.shortName)"
+        return "\(time) \(cpu) \(interface) \(function.name)\(short) \(details) \(returnName)"
     }
 
-    /// The text search looks in, in a log mode: a packet line is searched by what it shows.
+    /// The text the log filter looks in, in a log mode: a packet line by what it shows.
     public func searchText(_ mode: LogMode) -> String {
         guard mode == .packets, let p = packet else { return searchText }
         return "\(time) \(interface) \(p.summary) \(p.verdictLabel ?? "no verdict") \(p.why ?? "")"

@@ -1,14 +1,14 @@
 import ArptopCore
 
 /// Everything the screen shows that is not data: focus, pause, zoom, overlays, log
-/// scrolling and search, refresh interval, interface filter. Keys change it through
+/// scrolling and filter, refresh interval, interface filter. Keys change it through
 /// `handle(_:)`; the app feeds new data through `update(_:)`. No terminal needed.
 public struct UIState: Sendable {
     public enum Overlay: Equatable, Sendable {
         case help
         case picker(PickerState)
-        /// The `/` prompt, with the text typed so far.
-        case search(draft: String)
+        /// The `/` prompt, with the filter text typed so far (the log is filtered as it is typed).
+        case filter(draft: String)
         /// `c` asks before it clears: `y` clears, any other key keeps everything.
         case confirmClear
     }
@@ -20,16 +20,17 @@ public struct UIState: Sendable {
     /// The newest model from the app.
     public private(set) var live: ScreenModel
     /// The model frozen on screen while paused.
-    public private(set) var frozen: ScreenModel?
+    public private(set) var frozen: ScreenModel? { didSet { refilter() } }
     public private(set) var focus: KernelFunction = .arpProcess
     public private(set) var isZoomed = false
     public private(set) var overlay: Overlay?
     /// The sequence number of the log line at the bottom of the view; nil while following the tail.
     public private(set) var logAnchor: UInt64?
-    /// The confirmed search (empty: none).
-    public private(set) var searchQuery = ""
-    /// The log line `n`/`N` moved to.
-    public private(set) var currentMatch: UInt64?
+    /// The confirmed log filter (`/` text, `e` errors only); while the prompt is up the draft
+    /// applies instead (`shownFilter`).
+    public private(set) var filter = LogFilter()
+    /// The model on screen (frozen or live) through `shownFilter`: kept, not recomputed per key.
+    private var shown: ScreenModel
     public private(set) var refreshInterval: Double
     /// The interfaces shown: the model's (the picker asks for a change with a command).
     public var interfaceFilter: InterfaceFilter { live.interfaceFilter }
@@ -49,17 +50,21 @@ public struct UIState: Sendable {
 
     public init(model: ScreenModel, size: TerminalSize, refreshInterval: Double = 1) {
         self.live = model
+        self.shown = model
         self.size = size
         self.refreshInterval = min(max(refreshInterval, Self.refreshSteps.first!), Self.refreshSteps.last!)
     }
 
     // MARK: - Derived
 
-    /// What the screen draws: the frozen model while paused, else the live one.
-    public var displayedModel: ScreenModel { frozen ?? live }
+    /// What the screen draws: the frozen model while paused, else the live one, with only the
+    /// log lines (and top unanswered rows) the filter keeps.
+    public var displayedModel: ScreenModel { shown }
+    /// The frozen or live model, with every line: what the filter's "N of M" counts from.
+    public var unfilteredModel: ScreenModel { frozen ?? live }
     public var isPaused: Bool { frozen != nil }
     public var isFollowingLog: Bool { logAnchor == nil }
-    /// Whether an overlay (help, picker, search prompt, clear question) is up: it takes every
+    /// Whether an overlay (help, picker, filter prompt, clear question) is up: it takes every
     /// key, so the app must not act on one itself (replay's `.`, `<`, `>` are typed text there).
     public var overlayOwnsKeys: Bool { overlay != nil }
     /// Calls counted since the screen was paused (0 when not paused).
@@ -78,10 +83,18 @@ public struct UIState: Sendable {
     }
     /// Whether the arrows move the top unanswered selection (verdicts view, table focused).
     var arrowsMoveTable: Bool { showsVerdicts && verdictsFocus == .table }
-    /// The search text to highlight: what is being typed, else the confirmed query.
-    public var highlightQuery: String {
-        if case .search(let draft) = overlay { return draft }
-        return searchQuery
+    /// The filter the log shows through: the confirmed one, with the text being typed instead
+    /// while the `/` prompt is up.
+    public var shownFilter: LogFilter {
+        guard case .filter(let draft) = overlay else { return filter }
+        return LogFilter(text: draft, errorsOnly: filter.errorsOnly)
+    }
+    /// The filter text shown lines are highlighted with (empty: none).
+    public var highlightQuery: String { shownFilter.text }
+    /// The log lines the filter keeps, of those held, in the current mode (`N of M lines`).
+    public var filterCounts: (shown: Int, held: Int) {
+        let all = unfilteredModel.log
+        return (logLines.count, logMode == .calls ? all.lines.count : all.packets.count)
     }
 
     /// Index range (into `logLines`) of the log lines visible in `viewport` rows.
@@ -136,13 +149,6 @@ public struct UIState: Sendable {
     /// Columns an expanded chain row has in a log `logWidth` wide (it is indented under its line).
     static func expandedWidth(logWidth: Int) -> Int { max(10, logWidth - 8) }
 
-    /// Sequence numbers of log lines that match the highlighted query.
-    public var matchingSequences: [UInt64] {
-        let q = highlightQuery
-        guard !q.isEmpty else { return [] }
-        return logLines.filter { $0.searchText(logMode).containsIgnoringCase(q) }.map(\.sequence)
-    }
-
     private var logLayout: Layout { Layout.compute(size: size, zoomed: false, model: displayedModel, verdicts: showsVerdicts) }
     private var viewport: Int { logLayout.logViewportHeight }
     private var logWidth: Int { logLayout.log.width }
@@ -163,6 +169,7 @@ public struct UIState: Sendable {
     /// Take a new model from the app. While paused the screen keeps the frozen one.
     public mutating func update(_ model: ScreenModel) {
         live = model
+        if frozen == nil { refilter() }
         if case .picker(var p) = overlay {
             p.clampCursor(rows: p.rows(in: live.interfaces, namespaces: live.namespaces).count)
             overlay = .picker(p)
@@ -170,6 +177,23 @@ public struct UIState: Sendable {
     }
 
     public mutating func resize(to size: TerminalSize) { self.size = size }
+
+    /// Recompute what is shown from the frozen or live model and the filter.
+    private mutating func refilter() {
+        shown = shownFilter.apply(to: frozen ?? live)
+    }
+
+    /// The filter (or its draft) changed: show it from the newest line; keep the selected
+    /// packet only when it is still shown.
+    private mutating func filterChanged() {
+        refilter()
+        logAnchor = nil
+        if let c = packetCursor, !shown.log.packets.contains(where: { $0.sequence == c }) {
+            packetCursor = nil
+            isChainShown = false
+        }
+        if logMode == .packets, packetCursor != nil { pinLogView() }
+    }
 
     // MARK: - Keys
 
@@ -184,7 +208,7 @@ public struct UIState: Sendable {
         switch overlay {
         case .help: return handleHelp(key)
         case .picker(let p): return handlePicker(key, p)
-        case .search(let draft): return handleSearch(key, draft)
+        case .filter(let draft): return handleFilter(key, draft)
         case .confirmClear: return handleConfirmClear(key)
         case nil: return handleMain(key)
         }
@@ -235,7 +259,8 @@ public struct UIState: Sendable {
             if arrowsMoveTable, selectedUnanswered != nil { selectedUnanswered = nil; return .redraw }
             if isChainShown { isChainShown = false; return .redraw }
             if packetCursor != nil { packetCursor = nil; logAnchor = nil; return .redraw }
-            if !searchQuery.isEmpty { searchQuery = ""; currentMatch = nil; return .redraw }
+            if !filter.text.isEmpty { filter.text = ""; filterChanged(); return .redraw }
+            if filter.errorsOnly { filter.errorsOnly = false; filterChanged(); return .redraw }
             if showsVerdicts { showsVerdicts = false; return .redraw }
             return .ignored
         case .up, .down, .pageUp, .pageDown, .home, .end:
@@ -245,10 +270,12 @@ public struct UIState: Sendable {
             return scrollLog(key)
         case .character("/"):
             isZoomed = false
-            overlay = .search(draft: "")
+            overlay = .filter(draft: filter.text)  // edit the filter in place
             return .redraw
-        case .character("n"): return jumpToMatch(older: true)
-        case .character("N"): return jumpToMatch(older: false)
+        case .character("e"):
+            filter.errorsOnly.toggle()
+            filterChanged()
+            return .redraw
         case .character("c"):
             overlay = .confirmClear
             return .redraw
@@ -386,42 +413,6 @@ public struct UIState: Sendable {
         return .redraw
     }
 
-    /// `n` (older) / `N` (newer): move to the next line matching the search, wrapping
-    /// around, and scroll it into view.
-    private mutating func jumpToMatch(older: Bool) -> HandlerResult {
-        let lines = logLines
-        let matches = lines.indices.filter { lines[$0].searchText(logMode).containsIgnoringCase(searchQuery) }
-        let vp = viewport
-        guard !searchQuery.isEmpty, !matches.isEmpty, vp > 0 else { return .ignored }
-        let bottom = max(0, visibleLogRange(viewport: vp).upperBound - 1)
-        let from: Int
-        if let cur = currentMatch, case let i = lowerBound(cur), i < lines.count, lines[i].sequence == cur {
-            from = i
-        } else {
-            from = older ? bottom + 1 : max(0, bottom - vp + 1) - 1
-        }
-        let target = older ? (matches.last { $0 < from } ?? matches.last!) : (matches.first { $0 > from } ?? matches.first!)
-        currentMatch = lines[target].sequence
-        if logMode == .packets {
-            // The match is the selected packet: Enter shows its chain.
-            packetCursor = currentMatch
-            pinLogView()
-        } else {
-            reveal(index: target)
-        }
-        return .redraw
-    }
-
-    /// Scroll so the line at `index` is visible (centred when it was not).
-    private mutating func reveal(index: Int) {
-        let lines = logLines
-        let vp = viewport
-        let range = visibleLogRange(viewport: vp)
-        if range.contains(index) { return }
-        let bottom = min(lines.count - 1, max(vp - 1, index + vp / 2))
-        logAnchor = lines[bottom].sequence
-    }
-
     /// Any key closes the help, as it says (`q` too: quitting needs a second `q`).
     private mutating func handleHelp(_ key: Key) -> HandlerResult {
         overlay = nil
@@ -434,39 +425,34 @@ public struct UIState: Sendable {
         guard key == .character("y") || key == .character("Y") else { return .redraw }
         if let f = frozen { frozen = f.cleared() }
         logAnchor = nil
-        currentMatch = nil
         packetCursor = nil
         isChainShown = false
         selectedUnanswered = nil
         return .command(.clear)
     }
 
-    private mutating func handleSearch(_ key: Key, _ draft: String) -> HandlerResult {
+    /// The `/` prompt: every key is text (`.`, `<`, `>`, `q`, `e` too); the log is filtered as
+    /// it is typed. Enter keeps the filter (empty: none), Esc goes back to the one before.
+    private mutating func handleFilter(_ key: Key, _ draft: String) -> HandlerResult {
+        let next: String
         switch key {
         case .escape:
             overlay = nil
+            filterChanged()
             return .redraw
         case .enter:
             overlay = nil
-            searchQuery = draft
-            currentMatch = nil
-            if !draft.isEmpty {
-                // Land on the newest match at or above the bottom of the view.
-                _ = jumpToMatch(older: true)
-            }
+            filter.text = draft
+            filterChanged()
             return .redraw
-        case .backspace, .delete:
-            overlay = .search(draft: String(draft.dropLast()))
-            return .redraw
-        case .control("u"):
-            overlay = .search(draft: "")
-            return .redraw
-        case .character(let ch):
-            overlay = .search(draft: draft + String(ch))
-            return .redraw
-        default:
-            return .ignored
+        case .backspace, .delete: next = String(draft.dropLast())
+        case .control("u"): next = ""
+        case .character(let ch): next = draft + String(ch)
+        default: return .ignored
         }
+        overlay = .filter(draft: next)
+        filterChanged()
+        return .redraw
     }
 
     private mutating func handlePicker(_ key: Key, _ picker: PickerState) -> HandlerResult {

@@ -208,7 +208,12 @@ extension Painter {
     /// selected row highlighted and kept in view.
     mutating func topUnanswered(_ v: VerdictsModel, state: UIState, rect: Rect) {
         guard rect.height > 0 else { return }
-        var title = [Segment("Top unanswered", Style(.title, bold: true)), Segment(" (\(v.top.count))", Style(.muted)),
+        // With a filter text only the rows it matches: "(2 of 7)", and the filter beside it.
+        let query = state.shownFilter.text
+        let count = query.isEmpty ? "\(v.top.count)" : "\(v.top.count) of \(state.unfilteredModel.verdicts.top.count)"
+        var title = [Segment("Top unanswered", Style(.title, bold: true)), Segment(" (\(count))", Style(.muted))]
+        if !query.isEmpty { title += [Segment(" filter: ", Style(.muted)), Segment(query, Style(.match, bold: true))] }
+        title += [
                      Segment(v.unansweredCounted == 0 && v.unansweredLogged == 0 ? "  from the logged packets" : "  from the log: ", Style(.muted))]
         if v.unansweredCounted == 0 && v.unansweredLogged == 0 {
             // nothing to qualify yet
@@ -247,7 +252,8 @@ extension Painter {
              width: rect.width, style: Style(.muted, bold: true))
         guard listH > 0 else { return }
         if rows.isEmpty {
-            let msg = v.unansweredCounted > 0
+            let msg = !query.isEmpty && !state.unfilteredModel.verdicts.top.isEmpty ? "no unanswered row matches \"\(query)\" (Esc clears the filter)"
+                : v.unansweredCounted > 0
                 ? "\(Format.plural(v.unansweredCounted, "unanswered packet")) counted, none in the log (sampled or dropped)"
                 : "no unanswered packets"
             text(msg, row: listTop, col: rect.col, width: rect.width, style: Style(.muted))
@@ -279,7 +285,9 @@ extension Painter {
             prefix = "latest unanswered (\(latest.lastSeen)): "
             why = latest.why
         } else {
-            text("no unanswered packet in the log on these interfaces", row: rect.row, col: rect.col, width: rect.width, style: Style(.muted))
+            let none = state.shownFilter.text.isEmpty ? "no unanswered packet in the log on these interfaces"
+                : "no unanswered packet in the log matches the filter"
+            text(none, row: rect.row, col: rect.col, width: rect.width, style: Style(.muted))
             return
         }
         var lines = Format.wrap(prefix + why, width: rect.width)

@@ -136,16 +136,45 @@ struct GoldenTests {
         #expect(allASCII)
     }
 
-    @Test func searchScrolledBack() throws {
+    @Test("/ with an address: only its lines, the log's rule says the filter and N of M; scrolled back, it holds")
+    func filterScrolledBack() throws {
         var state = Fixtures.state(Self.wide)
         _ = state.handle(.character("/"))
-        for ch in "exdev" { _ = state.handle(.character(ch)) }
+        for ch in "10.99.0.7" { _ = state.handle(.character(ch)) }
         _ = state.handle(.enter)
-        for _ in 0..<8 { _ = state.handle(.character("n")) }
+        for _ in 0..<3 { _ = state.handle(.up) }
         let grid = Renderer.render(state, glyphs: .unicode)
-        try Snapshot.assert(grid, named: "search-160x48")
-        let following = state.isFollowingLog
-        #expect(!following)
+        try Snapshot.assert(grid, named: "filter-160x48")
+        #expect(!state.isFollowingLog)
+        let rule = try #require((0..<48).first { grid.line($0).hasPrefix("─ Event log ") })
+        #expect(grid.line(rule).contains(" filter: 10.99.0.7 "), "\(grid.line(rule))")
+        let n = KeyHandlingTests.linesContaining("10.99.0.7").count
+        #expect(grid.line(rule).contains(" \(n) of 120 lines "), "\(grid.line(rule))")
+        for row in (rule + 2)..<47 { #expect(grid.line(row).contains("10.99.0.7"), "\(grid.line(row))") }
+    }
+
+    @Test("e at 80x24: only errors, said on the log's rule; the footer says how to get every line back")
+    func errorsOnly80x24() throws {
+        var state = Fixtures.state(TerminalSize(rows: 24, cols: 80))
+        _ = state.handle(.character("e"))
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "errors-only-80x24")
+        let rule = try #require((0..<24).first { grid.line($0).hasPrefix("─ Event log ") })
+        #expect(grid.line(rule).contains(" errors/unanswered only "), "\(grid.line(rule))")
+        for row in (rule + 2)..<23 { #expect(grid.line(row).contains(" ! "), "\(grid.line(row))") }
+        #expect(grid.line(23).hasPrefix("? help  e all lines  "), "\(grid.line(23))")
+        #expect(grid.line(23).contains("q quit"), "\(grid.line(23))")
+    }
+
+    @Test("a filter nothing matches: the log says so and how to clear it")
+    func filterNoMatch80x24() throws {
+        var state = Fixtures.state(TerminalSize(rows: 24, cols: 80))
+        _ = state.handle(.character("/"))
+        for ch in "10.77.0.9" { _ = state.handle(.character(ch)) }
+        _ = state.handle(.enter)
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "filter-no-match-80x24")
+        #expect(grid.text.contains("no line matches \"10.77.0.9\""), "\(grid.text)")
     }
 
     @Test func emptyModel() throws {

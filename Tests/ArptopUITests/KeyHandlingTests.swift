@@ -15,7 +15,7 @@ struct KeyHandlingTests {
     @Test("every key in the help does something on the main screen", arguments: [
         Key.character(" "), .character("p"), .character("i"), .tab, .backTab, .character("1"), .character("2"),
         .character("3"), .character("4"), .enter, .up, .pageUp, .home, .character("/"), .character("c"),
-        .character("+"), .character("-"), .character("?"), .function(1), .character("v"), .character("l"),
+        .character("+"), .character("-"), .character("?"), .function(1), .character("v"), .character("l"), .character("e"),
     ])
     func mainKeysHandled(key: Key) {
         var s = Fixtures.state()
@@ -129,59 +129,127 @@ struct KeyHandlingTests {
         #expect(s.isFollowingLog)
     }
 
-    // MARK: Search
+    // MARK: Filter
 
-    @Test func searchTypingConfirmAndCancel() {
+    /// The lines of `model` whose text contains `text` (plain substring: the fixture has no
+    /// number that runs on past the filter's digits), as an independent oracle.
+    static func linesContaining(_ text: String, in model: ScreenModel = Fixtures.model()) -> [UInt64] {
+        model.log.lines.filter { "\($0.time) \($0.interface) \($0.function.name) \($0.details) \($0.returnName)".contains(text) }.map(\.sequence)
+    }
+
+    @Test func slashFiltersTheLogAsItIsTypedEnterKeepsEscClears() {
         var s = Fixtures.state()
-        _ = s.handle(.character("/"))
-        for ch in "EXDEVq" { _ = s.handle(.character(ch)) }  // q types, it does not quit
+        let all = s.displayedModel.log.lines.count
+        let expected = Self.linesContaining("10.99.0.7")
+        #expect(expected.count > 0 && expected.count < all)
+        #expect(s.handle(.character("/")) == .redraw)
+        for ch in "10.99.0.7q" { _ = s.handle(.character(ch)) }  // q types, it does not quit
+        #expect(s.displayedModel.log.lines.isEmpty, "10.99.0.7q is in no line")
         _ = s.handle(.backspace)
-        #expect(s.overlay == .search(draft: "EXDEV"))
-        #expect(s.highlightQuery == "EXDEV")
+        #expect(s.overlay == .filter(draft: "10.99.0.7"))
+        // Filtered while typing, before Enter.
+        #expect(s.displayedModel.log.lines.map(\.sequence) == expected)
         #expect(s.handle(.enter) == .redraw)
-        #expect(s.searchQuery == "EXDEV")
-        #expect(s.overlay == nil)
-        // Lands on the newest match.
-        let newestMatch = s.displayedModel.log.lines.last { $0.returnName == "EXDEV" }!.sequence
-        #expect(s.currentMatch == newestMatch)
-        // Escape in a new prompt keeps the old query; Escape on the main screen clears it.
+        #expect(s.overlay == nil && s.filter.text == "10.99.0.7")
+        #expect(s.displayedModel.log.lines.map(\.sequence) == expected)
+        #expect(s.filterCounts == (expected.count, all))
+        #expect(s.isFollowingLog)
+        // `/` again edits the filter; Esc there goes back to the kept one.
         _ = s.handle(.character("/"))
-        _ = s.handle(.character("x"))
+        #expect(s.overlay == .filter(draft: "10.99.0.7"))
+        _ = s.handle(.control("u"))
+        for ch in "EAGAIN" { _ = s.handle(.character(ch)) }
+        #expect(s.displayedModel.log.lines.allSatisfy { $0.returnName == "EAGAIN" })
         _ = s.handle(.escape)
-        #expect(s.searchQuery == "EXDEV")
-        _ = s.handle(.escape)
-        #expect(s.searchQuery.isEmpty)
+        #expect(s.filter.text == "10.99.0.7")
+        #expect(s.displayedModel.log.lines.map(\.sequence) == expected)
+        // Esc on the main screen clears it: every line again.
+        #expect(s.handle(.escape) == .redraw)
+        #expect(s.filter == LogFilter())
+        #expect(s.displayedModel == Fixtures.model())
+        #expect(s.handle(.escape) == .ignored)
+        // n and N no longer mean anything: the filter is the only model.
         #expect(s.handle(.character("n")) == .ignored)
+        #expect(s.handle(.character("N")) == .ignored)
     }
 
-    @Test func nextAndPreviousMatchWrapAround() {
+    @Test func enterOnAnEmptyPromptRemovesTheFilter() {
         var s = Fixtures.state()
         _ = s.handle(.character("/"))
-        for ch in "rtn_unicast" { _ = s.handle(.character(ch)) }
+        for ch in "vb@t1" { _ = s.handle(.character(ch)) }
         _ = s.handle(.enter)
-        let matches = s.matchingSequences
-        #expect(matches.count == 17)  // every 7th of 120 lines
-        #expect(s.currentMatch == matches.last)
-        _ = s.handle(.character("n"))
-        #expect(s.currentMatch == matches[matches.count - 2])
-        _ = s.handle(.character("N"))
-        _ = s.handle(.character("N"))
-        #expect(s.currentMatch == matches.first)  // wrapped past the newest
-        _ = s.handle(.character("n"))
-        #expect(s.currentMatch == matches.last)  // wrapped past the oldest
+        #expect(s.displayedModel.log.lines.allSatisfy { $0.interface == "vb@t1" } && !s.displayedModel.log.lines.isEmpty)
+        _ = s.handle(.character("/"))
+        _ = s.handle(.control("u"))
+        _ = s.handle(.enter)
+        #expect(!s.filter.isActive)
+        #expect(s.displayedModel.log.lines.count == 120)
     }
 
-    @Test func jumpingToAMatchOutOfViewScrollsToIt() throws {
+    @Test("e keeps only errors; with a text filter both apply; e again and Esc give every line back")
+    func errorsOnlyToggle() {
+        var s = Fixtures.state()
+        let errors = Fixtures.model().log.lines.filter(\.isError).map(\.sequence)
+        #expect(!errors.isEmpty && errors.count < 120)
+        #expect(s.handle(.character("e")) == .redraw)
+        #expect(s.filter.errorsOnly)
+        #expect(s.displayedModel.log.lines.map(\.sequence) == errors)
+        _ = s.handle(.character("/"))
+        for ch in "10.99.0.7" { _ = s.handle(.character(ch)) }
+        _ = s.handle(.enter)
+        let both = Set(errors).intersection(Self.linesContaining("10.99.0.7"))
+        #expect(Set(s.displayedModel.log.lines.map(\.sequence)) == both)
+        #expect(s.displayedModel.log.lines.count == both.count)
+        // Esc clears the text first, then errors only.
+        _ = s.handle(.escape)
+        #expect(s.filter == LogFilter(text: "", errorsOnly: true))
+        #expect(s.displayedModel.log.lines.map(\.sequence) == errors)
+        _ = s.handle(.escape)
+        #expect(!s.filter.isActive && s.displayedModel.log.lines.count == 120)
+        _ = s.handle(.character("e"))
+        _ = s.handle(.character("e"))
+        #expect(!s.filter.isActive)
+    }
+
+    @Test("the filter holds while the log keeps scrolling, and while paused")
+    func filterFollowsNewLinesAndPause() {
         var s = Fixtures.state()
         _ = s.handle(.character("/"))
-        for ch in "rtn_unicast" { _ = s.handle(.character(ch)) }
+        for ch in "EXDEV" { _ = s.handle(.character(ch)) }
         _ = s.handle(.enter)
-        _ = s.handle(.character("N"))  // wraps to the oldest match
+        let later = Fixtures.laterModel()
+        s.update(later)
+        // New lines that match are shown, the others not; the newest match is at the bottom.
+        #expect(s.displayedModel.log.lines.map(\.sequence) == Self.linesContaining("EXDEV", in: later))
+        #expect(s.displayedModel.log.lines.last?.sequence == later.log.lines.last { $0.returnName == "EXDEV" }?.sequence)
+        // Paused: the frozen lines, filtered; a new filter applies to them, not to newer ones.
+        _ = s.handle(.character(" "))
+        s.update(Fixtures.model())
+        #expect(s.displayedModel.log.lines.map(\.sequence) == Self.linesContaining("EXDEV", in: later))
+        _ = s.handle(.character("/"))
+        _ = s.handle(.control("u"))
+        for ch in "RTN_UNICAST" { _ = s.handle(.character(ch)) }
+        _ = s.handle(.enter)
+        #expect(s.displayedModel.log.lines.map(\.sequence) == Self.linesContaining("RTN_UNICAST", in: later))
+        #expect(s.unfilteredModel == later)
+        // Resumed: the live model, through the same filter.
+        _ = s.handle(.character(" "))
+        #expect(s.displayedModel.log.lines.map(\.sequence) == Self.linesContaining("RTN_UNICAST"))
+    }
+
+    @Test func scrollingMovesThroughTheFilteredLines() {
+        var s = Fixtures.state(TerminalSize(rows: 24, cols: 80))
+        _ = s.handle(.character("/"))
+        for ch in "arp_process" { _ = s.handle(.character(ch)) }
+        _ = s.handle(.enter)
+        let shown = s.logLines
         let vp = s.layout.logViewportHeight
-        let lines = s.displayedModel.log.lines
-        let idx = try #require(lines.firstIndex { $0.sequence == s.currentMatch })
-        #expect(s.visibleLogRange(viewport: vp).contains(idx))
-        #expect(!s.isFollowingLog)
+        #expect(shown.count > vp)
+        #expect(s.handle(.home) == .redraw)
+        #expect(s.visibleLogRange(viewport: vp) == 0..<vp)
+        #expect(shown[0].sequence == Self.linesContaining("arp_process").first)
+        #expect(s.handle(.end) == .redraw)
+        #expect(s.visibleLogRange(viewport: vp) == (shown.count - vp)..<shown.count)
     }
 
     // MARK: Picker
@@ -295,8 +363,9 @@ struct KeyHandlingTests {
         #expect(!s.overlayOwnsKeys)
         _ = s.handle(.character("/"))
         #expect(s.overlayOwnsKeys)
-        for ch in "10.77.0.9<>" { _ = s.handle(.character(ch)) }
-        #expect(s.overlay == .search(draft: "10.77.0.9<>"))
+        for ch in "10.77.0.9<>e" { _ = s.handle(.character(ch)) }
+        #expect(s.overlay == .filter(draft: "10.77.0.9<>e"))
+        #expect(!s.filter.errorsOnly, "e typed in the prompt is text")
         _ = s.handle(.escape)
         _ = s.handle(.character("i"))
         #expect(s.overlayOwnsKeys)

@@ -195,7 +195,7 @@ struct ASCIITerminalTests {
 
 @Suite("counts in words")
 struct PluralTests {
-    @Test func paneTitleAndSearchFooterPluralise() {
+    @Test func paneTitleAndFilterCountsPluralise() {
         var model = Fixtures.model()
         model.panes[0].totalCalls = 1
         var s = UIState(model: model, size: TerminalSize(rows: 48, cols: 160))
@@ -203,18 +203,22 @@ struct PluralTests {
         #expect(grid.text.contains(" 1 call  "), "\(grid.line(2))")
         #expect(!grid.text.contains(" 1 calls "))
         #expect(grid.text.contains("32,047 calls"))
-        // Typing: one matching line, then none.
+        // Typing: the prompt counts the lines the filter keeps, then says none is left.
         _ = s.handle(.character("/"))
         for ch in "14:12:36.868" { _ = s.handle(.character(ch)) }  // the line at monotonic 756.868225 s
         grid = Renderer.render(s, glyphs: .unicode)
-        #expect(grid.line(47).contains("1 matching line  "), "\(grid.line(47))")
+        #expect(grid.line(47).hasPrefix("/14:12:36.868 "), "\(grid.line(47))")
+        #expect(grid.line(47).contains("1 of 120 lines  Enter keep  Esc cancel"), "\(grid.line(47))")
         _ = s.handle(.character("9"))
         grid = Renderer.render(s, glyphs: .unicode)
-        #expect(grid.line(47).contains("no matching line  "), "\(grid.line(47))")
-        // Confirmed without a match: "no match", not "0 lines".
+        #expect(grid.line(47).contains("no line matches  "), "\(grid.line(47))")
+        // Kept without a match: the log's rule says "0 of 120 lines", the log why it is empty.
         _ = s.handle(.enter)
         grid = Renderer.render(s, glyphs: .unicode)
-        #expect(grid.line(47).contains("search 14:12:36.8689 no match"), "\(grid.line(47))")
+        #expect(grid.text.contains(" filter: 14:12:36.8689 "), "\(grid.text)")
+        #expect(grid.text.contains(" 0 of 120 lines "), "\(grid.text)")
+        #expect(grid.text.contains("no line matches \"14:12:36.8689\" (Esc clears the filter)"), "\(grid.text)")
+        #expect(grid.line(47).hasPrefix("? help  / edit filter  Esc clear filter  "), "\(grid.line(47))")
         #expect(Format.plural(2_000, "line") == "2,000 lines")
     }
 }

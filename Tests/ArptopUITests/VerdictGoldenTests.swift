@@ -50,6 +50,21 @@ struct VerdictGoldenTests {
         #expect(text == "why: not answered: rp_filter=1 (strict) on vc: the route back to 10.77.0.50 leaves via va, not vc", "\(grid.text)")
     }
 
+    @Test("an address in the verdicts view: the packets and the top unanswered rows it matches")
+    func verdictsFiltered160x48() throws {
+        var state = VerdictFixtures.state(Self.wide)
+        _ = state.handle(.character("v"))
+        _ = state.handle(.character("l"))
+        _ = state.handle(.character("/"))
+        for ch in "10.77.0.51" { _ = state.handle(.character(ch)) }
+        _ = state.handle(.enter)
+        let grid = Renderer.render(state, glyphs: .unicode)
+        try Snapshot.assert(grid, named: "verdicts-filter-160x48")
+        #expect(grid.text.contains("Top unanswered (1 of "), "\(grid.text)")
+        #expect(grid.text.contains(" 5 of 40 packets "), "\(grid.text)")
+        #expect(!grid.text.contains("10.77.0.50 -> "), "\(grid.text)")
+    }
+
     @Test func packetLog160x48() throws {
         var state = VerdictFixtures.state(Self.wide)
         #expect(state.handle(.character("l")) == .redraw)

@@ -86,7 +86,7 @@ struct VerdictKeyTests {
         #expect(s.handle(.enter) == .ignored)
     }
 
-    @Test("l switches the log between calls and packets; search, filter and pause apply to both")
+    @Test("l switches the log between calls and packets; the log filter, the interface filter and pause apply to both")
     func logModes() throws {
         var s = VerdictFixtures.state()
         #expect(s.logLines.contains { $0.function == .fibLookup })
@@ -94,21 +94,19 @@ struct VerdictKeyTests {
         #expect(s.logMode == .packets)
         #expect(s.logLines.allSatisfy { $0.function == .arpProcess && $0.packet != nil })
         #expect(s.logLines.count == 40)
-        // Search looks in what packet mode shows: the verdict and the why.
+        // The filter looks in what packet mode shows: the verdict and the why.
         _ = s.handle(.character("/"))
         for ch in "not_local" { _ = s.handle(.character(ch)) }
         _ = s.handle(.enter)
-        #expect(s.matchingSequences.count == 6)
-        let match = try #require(s.currentMatch)
-        #expect(s.packetCursor == match, "the match is the selected packet")
-        #expect(s.handle(.enter) == .redraw)
-        #expect(s.isChainShown)
-        _ = s.handle(.character("n"))
-        #expect(s.packetCursor == s.currentMatch && s.currentMatch != match)
-        // Back to calls: the same search, over the calls (arp_process details do not say not_local).
+        #expect(s.logLines.count == 6)
+        #expect(s.logLines.allSatisfy { $0.packet?.verdict == "not_local" })
+        #expect(s.filterCounts == (6, 40))
+        // Back to calls: the same filter, over the calls (arp_process details do not say not_local).
         _ = s.handle(.character("l"))
         #expect(s.logMode == .calls && s.packetCursor == nil && !s.isChainShown)
-        #expect(s.matchingSequences.isEmpty)
+        #expect(s.logLines.isEmpty)
+        _ = s.handle(.escape)
+        #expect(!s.filter.isActive)
         // Pause freezes packets too.
         _ = s.handle(.character("l"))
         _ = s.handle(.character(" "))
@@ -118,6 +116,61 @@ struct VerdictKeyTests {
         #expect(s.logLines.count == 40)
         _ = s.handle(.character(" "))
         #expect(s.logLines.count == 35)
+    }
+
+    @Test("an IP address filters the packets and the top unanswered table; a number matches whole")
+    func ipFilterInPacketsAndTable() throws {
+        var s = VerdictFixtures.state()
+        _ = s.handle(.character("v"))
+        _ = s.handle(.character("l"))
+        let all = VerdictFixtures.model()
+        _ = s.handle(.character("/"))
+        for ch in "10.77.0.51" { _ = s.handle(.character(ch)) }
+        _ = s.handle(.enter)
+        let from51 = all.log.packets.filter { $0.packet?.sender == "10.77.0.51" }.map(\.sequence)
+        #expect(from51.count == 5)
+        #expect(s.logLines.map(\.sequence) == from51)
+        let rows = s.displayedModel.verdicts.top
+        #expect(rows.count == 1 && rows.first?.sender == "10.77.0.51", "\(rows)")
+        #expect(all.verdicts.top.count > 1)
+        // The why at the bottom is the latest packet the filter keeps.
+        #expect(s.displayedModel.verdicts.latest?.sender == "10.77.0.51")
+        // 10.77.0.5 is neither 10.77.0.50 nor 10.77.0.51.
+        _ = s.handle(.character("/"))
+        _ = s.handle(.backspace)
+        #expect(s.logLines.isEmpty && s.displayedModel.verdicts.top.isEmpty)
+        _ = s.handle(.character("0"))
+        #expect(s.logLines.map(\.sequence) == all.log.packets.filter { $0.packet?.sender == "10.77.0.50" }.map(\.sequence))
+        #expect(s.displayedModel.verdicts.top.map(\.sender) == ["10.77.0.50"])
+        // The table's arrows move among the rows shown.
+        _ = s.handle(.enter)
+        _ = s.handle(.down)
+        #expect(s.selectedUnansweredRow?.sender == "10.77.0.50")
+        #expect(s.handle(.down) == .ignored, "one row shown")
+    }
+
+    @Test("e in packet mode keeps the unanswered packets; a selected packet the filter hides is unselected")
+    func errorsOnlyPackets() {
+        var s = VerdictFixtures.state()
+        _ = s.handle(.character("l"))
+        _ = s.handle(.up)
+        let selected = s.packetCursor
+        #expect(selected != nil)
+        let answered = s.logLines.first { $0.sequence == selected }?.packet?.isUnanswered == false
+        #expect(answered, "the newest packet (kind 4) was answered")
+        _ = s.handle(.character("e"))
+        let unanswered = VerdictFixtures.model().log.packets.filter { $0.packet?.isUnanswered == true }.map(\.sequence)
+        #expect(!unanswered.isEmpty && unanswered.count < 40)
+        #expect(s.logLines.map(\.sequence) == unanswered)
+        #expect(s.packetCursor == nil && s.isFollowingLog)
+        // A selection the filter keeps stays selected when the filter changes.
+        _ = s.handle(.up)
+        let kept = s.packetCursor
+        _ = s.handle(.character("/"))
+        for ch in "rp_filter" { _ = s.handle(.character(ch)) }
+        _ = s.handle(.enter)
+        #expect(s.packetCursor == kept && kept != nil)
+        #expect(s.logLines.allSatisfy { $0.packet?.verdict == "rp_filter" })
     }
 
     @Test("packet mode: the arrows select a line (first the newest in view), End follows again")

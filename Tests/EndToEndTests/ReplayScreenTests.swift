@@ -237,7 +237,7 @@ struct ReplayScreenTests {
         #expect(!before.contains("arptop keys"))
         try tmux.keys("?")
         let help = try tmux.waitFor("the help box") { $0.contains(" arptop keys ") }
-        for key in ["space, p", "Tab, 1-4", "Enter", "Esc", "Up/Down, PgUp/PgDn", "Home, End", "/", "c",
+        for key in ["space, p", "Tab, 1-4", "Enter", "Esc", "Up/Down, PgUp/PgDn", "Home, End", "/, e", "c",
                     "+, -", "?, F1", "q, F10, Ctrl-C", ">, <, .", "[, ]"] {
             #expect(help.lines.contains { $0.contains("│ \(key) ") }, "help does not list \(key)\n\(help)")
         }
@@ -259,12 +259,46 @@ struct ReplayScreenTests {
         try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.5"])
         try tmux.keys("/")
         try tmux.type("10.77.0.9<>")
-        let typed = try tmux.waitFor("the typed search") { $0.lines.last?.hasPrefix("/10.77.0.9<>") == true }
+        let typed = try tmux.waitFor("the typed filter") { $0.lines.last?.hasPrefix("/10.77.0.9<>") == true }
         #expect(typed.replayState?.speed == "1", "\(typed.lines[0])")
         try tmux.keys("Escape", "i")
         try tmux.type("eth0.100")
         let picker = try tmux.waitFor("the picker filter") { $0.contains("filter: eth0.100") }
         #expect(picker.replayState?.speed == "1", "\(picker.lines[0])")
+    }
+
+    @Test("/10.77.2. in a replay: only the lines of that subnet (vc's) stay, the log's rule says so; e, then Esc twice")
+    func filterByAddress() throws {
+        try Prerequisite.require(Prerequisite.tmux)
+        let recording = try Recording()
+        let tmux = try TmuxSession()
+        defer { tmux.close() }
+        try tmux.launchArptop(["--replay", recording.path, "--refresh", "0.2"])
+        try tmux.keys("]")
+        let end = try tmux.waitFor("the end of the replay", timeout: 60) { $0.replayState?.atEnd == true && $0.logLines.count > 5 }
+        // Unfiltered, the log holds va's and vb@t1's lines too (10.77.0.x only).
+        #expect(end.logLines.contains { $0.interface != "vc" }, "\(end)")
+        try tmux.keys("/")
+        try tmux.type("10.77.2.")
+        _ = try tmux.waitFor("the filter prompt") { $0.lines.last?.hasPrefix("/10.77.2.") == true }
+        try tmux.keys("Enter")
+        let filtered = try tmux.waitFor("only vc's lines") {
+            $0.lines.contains { $0.hasPrefix("─ Event log  filter: 10.77.2. ") } && $0.logLines.count > 5
+        }
+        #expect(filtered.logLines.allSatisfy { $0.interface == "vc" }, "\(filtered)")
+        let rule = try #require(filtered.lines.first { $0.hasPrefix("─ Event log ") })
+        #expect(rule.firstMatch(of: #/ [0-9,]+ of [0-9,]+ lines /#) != nil, "\(rule)")
+        #expect(filtered.lines.last?.contains("/ edit filter") == true, "\(filtered.lines.last ?? "")")
+        // Errors only on top: every line left failed, or is a packet (its verdict says unanswered).
+        try tmux.keys("e")
+        let errors = try tmux.waitFor("errors only") { $0.contains(" errors/unanswered only ") && $0.logLines.count > 0 }
+        #expect(errors.logLines.allSatisfy { $0.interface == "vc" && ($0.returnName != "0" || $0.function == "arp_process") }, "\(errors)")
+        // Esc clears the text, then errors only: the whole log again.
+        try tmux.keys("Escape")
+        _ = try tmux.waitFor("the text filter cleared") { !$0.contains("filter: 10.77.2.") && $0.contains(" errors/unanswered only ") }
+        try tmux.keys("Escape")
+        let all = try tmux.waitFor("every line again") { screen in screen.lines.contains { $0.hasPrefix("─ Event log ") && $0.contains(" logged ") } }
+        #expect(all.logLines.contains { $0.interface != "vc" }, "\(all)")
     }
 
     @Test("replay controls: position / total; > and < never underflow; pause stops playback; ] ends; [ restarts")

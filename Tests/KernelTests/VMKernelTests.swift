@@ -367,7 +367,7 @@ struct VMScreenTests {
         let reject = try #require(zoom.split(separator: "\n").first { $0.contains("IP_RPFILTER") }, "\(zoom)")
         #expect(reject.split(separator: " ").contains(Substring(String(n))), "IP_RPFILTER row shows \(n): \(reject)")
         let help = try VMRun.text("tui-help.txt", kernel: kernel)
-        for key in ["pause", "interface", "zoom", "search", "quit"] {
+        for key in ["pause", "interface", "zoom", "filter the log", "errors only", "quit"] {
             #expect(help.lowercased().contains(key), "help mentions \(key)")
         }
     }
