@@ -40,6 +40,9 @@ struct LiveMode {
 
         let recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
         defer { recorder?.close() }
+        // --record honours -i as --json does: events and snapshots on those interfaces only.
+        let recordFilter = InterfaceFilter(names: interfaces)
+        var eventsRecorded: UInt64 = 0
         // Attached: from here on, reading the maps needs at most CAP_BPF.
         _ = try session?.dropPrivileges(outputFolders: outputFolders(recordPath, prometheusTextfile))
         var textfile: PrometheusTextfile?
@@ -142,7 +145,10 @@ struct LiveMode {
                         if let note = collector.takeRestart() { restart(note) }
                         log.append(event)
                         topUnanswered.add(event, sequence: log.received - 1)
-                        recorder?.append(EventRecord(event: event, naming: collector.naming).jsonLine(realtimeOffsetNs: realtimeOffsetNs))
+                        if let recorder, recordFilter.matches(event) {
+                            eventsRecorded += 1
+                            recorder.append(EventRecord(event: event, naming: collector.naming).jsonLine(realtimeOffsetNs: realtimeOffsetNs))
+                        }
                     }
                 } catch let failure as Failure where session == nil {
                     // A bad line in a recording: keep what was replayed on screen, say what is
@@ -163,7 +169,7 @@ struct LiveMode {
                    let snapshot = try collector.aggregates(now: now) {
                     // Freeze what has arrived up to now (a replay stops its clock here).
                     aggregator.ingest(snapshot)
-                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
+                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming, filter: recordFilter).jsonLine)
                     rebuild(now: now)
                 }
                 switch state.handle(key) {
@@ -195,7 +201,7 @@ struct LiveMode {
             if now >= nextRefresh {
                 if let snapshot = try collector.aggregates(now: now) {
                     aggregator.ingest(snapshot)
-                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
+                    recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming, filter: recordFilter).jsonLine)
                     if let message = textfile?.updateReportingOnce(snapshot, probes: collector.screenSource.probes, naming: collector.naming) {
                         screenSource.logNotice = (message, true)  // a lasting failure fails the write at exit
                     }
@@ -226,13 +232,15 @@ struct LiveMode {
         if let recorder, let session {
             if !hurry {
                 _ = try? session.drainEvents {
+                    guard recordFilter.matches($0) else { return }
+                    eventsRecorded += 1
                     recorder.append(EventRecord(event: $0, naming: collector.naming).jsonLine(realtimeOffsetNs: realtimeOffsetNs))
                 }
             }
             if let final = hurry ? aggregator.latest : try? session.readAggregates() {
-                recorder.append(SnapshotRecord(snapshot: final, naming: collector.naming).jsonLine)
+                recorder.append(SnapshotRecord(snapshot: final, naming: collector.naming, filter: recordFilter).jsonLine)
                 recorder.append(SummaryRecord(probes: session.statuses, snapshot: final, naming: collector.naming,
-                                              eventsLogged: log.received).jsonLine)
+                                              filter: recordFilter, eventsLogged: eventsRecorded).jsonLine)
             }
         }
         var textfileFailure: Error?
