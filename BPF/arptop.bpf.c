@@ -39,6 +39,14 @@ char LICENSE[] SEC("license") = "GPL";
 /* Events per second and CPU put into the ring buffer; 0 = unlimited. Counts are never limited. */
 const volatile __u64 log_rate_per_cpu = 0;
 /*
+ * `-i`: only calls on interfaces with these names are logged, and only they
+ * spend the rate limit's tokens, so a flood elsewhere cannot starve their log.
+ * 0 names: every interface (the verifier then drops the test: rodata is
+ * frozen). Counts are kept for every interface either way.
+ */
+const volatile __u32 log_ifname_count = 0;
+const volatile struct arptop_ifname_match log_ifnames[ARPTOP_LOG_IFNAMES_MAX] = {};
+/*
  * Set when the fib_lookup programs are attached to a real `fib_lookup`
  * symbol, whose first argument is the struct net, instead of to
  * fib_table_lookup, whose first argument is the struct fib_table.
@@ -459,12 +467,40 @@ static __always_inline bool rate_allows(struct cpu_slot *cpu, __u64 jnow)
 }
 
 /*
- * Decide at entry whether this call will be logged (one token of the rate
- * limit), and read the clock for its duration only then.
+ * Whether a call on the interface named `ifname` (char[ARPTOP_IFNAMSIZ],
+ * 8-byte aligned; NULL: no name) may be logged: always without `-i`, else
+ * when the name is one of log_ifnames (as user space's name filter matches).
+ */
+static __always_inline bool log_wanted(const char *ifname)
+{
+	__u32 i, n = log_ifname_count;
+	__u64 w0 = 0, w1 = 0;
+
+	if (n == 0)
+		return true;
+	if (ifname) {
+		w0 = ((const __u64 *)ifname)[0];
+		w1 = ((const __u64 *)ifname)[1];
+	}
+	for (i = 0; i < ARPTOP_LOG_IFNAMES_MAX; i++) {
+		if (i >= n)
+			break;
+		if ((w0 & log_ifnames[i].mask[0]) == log_ifnames[i].word[0] &&
+		    (w1 & log_ifnames[i].mask[1]) == log_ifnames[i].word[1])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Decide at entry, once the call's interface is known, whether this call will
+ * be logged (its interface passes `-i`, and one token of the rate limit), and
+ * read the clock for its duration only then. A call `-i` leaves out spends no
+ * token and is not counted as sampled.
  */
 static __always_inline void decide_log_at_entry(struct entry_rec *e, struct cpu_slot *cpu, __u64 jnow)
 {
-	if (rate_allows(cpu, jnow)) {
+	if (log_wanted(e->ifname) && rate_allows(cpu, jnow)) {
 		e->log = LOG_YES;
 		e->ts = bpf_ktime_get_ns();
 	} else {
@@ -474,20 +510,23 @@ static __always_inline void decide_log_at_entry(struct entry_rec *e, struct cpu_
 
 /*
  * Push a zeroed record for `function` on this context's stack. Returns the
- * slot (NULL when the map or stack is full) and, in *enclosing, the record
- * of the innermost probed call this one runs inside (NULL if none).
+ * slot (NULL when the map or stack is full), in *enclosing the record of the
+ * innermost probed call this one runs inside (NULL if none), and in *cpu this
+ * CPU's slot, for decide_log_at_entry once the caller has filled the record.
  */
 static __always_inline struct entry_rec *push_entry(__u32 function, __u64 jnow,
-						    struct entry_rec **enclosing)
+						    struct entry_rec **enclosing, struct cpu_slot **cpu)
 {
 	struct stack_ref ref;
 	struct entry_rec *e;
 	__u32 d;
 
 	*enclosing = NULL;
+	*cpu = NULL;
 	if (!stack_of_context(&ref, true, jnow))
 		return NULL;
 	*enclosing = ref.top;
+	*cpu = ref.cpu;
 	d = ref.s->depth;
 	if (d >= INFLIGHT_DEPTH)
 		return NULL;
@@ -504,7 +543,6 @@ static __always_inline struct entry_rec *push_entry(__u32 function, __u64 jnow,
 		e->outer_arp_slot = ref.s->arp_slot;
 		ref.s->arp_slot = d + 1;
 	}
-	decide_log_at_entry(e, ref.cpu, jnow);
 	return e;
 }
 
@@ -637,8 +675,8 @@ static __always_inline void finish(const struct outcome *o, const struct entry_r
 	if (e && e->log != LOG_UNDECIDED) {
 		if (e->log != LOG_YES)
 			return; /* counted in cpu_state.sampled at entry */
-	} else if (!rate_allows(cpu, jnow)) {
-		return; /* counted in cpu_state.sampled */
+	} else if (!log_wanted(ifname_src) || !rate_allows(cpu, jnow)) {
+		return; /* not on an `-i` interface, or counted in cpu_state.sampled */
 	}
 	now = bpf_ktime_get_ns();
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
@@ -895,13 +933,16 @@ static __always_inline void arp_process_enter(struct sk_buff *skb, bool direct)
 	struct net_device *dev;
 	struct in_device *in_dev;
 	struct arp_packet pkt;
+	struct cpu_slot *cpu;
 	unsigned char *nh;
+	__u64 jnow = bpf_jiffies64();
 
-	e = push_entry(ARPTOP_FN_ARP_PROCESS, bpf_jiffies64(), &enclosing);
+	e = push_entry(ARPTOP_FN_ARP_PROCESS, jnow, &enclosing, &cpu);
 	if (!e)
 		return;
 	dev = KREAD(direct, skb, dev);
 	record_dev(e, dev, direct);
+	decide_log_at_entry(e, cpu, jnow);
 
 	in_dev = KREAD(direct, dev, ip_ptr);
 	if (!in_dev) {
@@ -970,11 +1011,14 @@ int BPF_KRETPROBE(arp_process_kretprobe, long ret)
 static __always_inline void ip_route_input_slow_enter(__be32 daddr, __be32 saddr, struct net_device *dev)
 {
 	struct entry_rec *e, *enclosing;
+	struct cpu_slot *cpu;
+	__u64 jnow = bpf_jiffies64();
 
-	e = push_entry(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, bpf_jiffies64(), &enclosing);
+	e = push_entry(ARPTOP_FN_IP_ROUTE_INPUT_SLOW, jnow, &enclosing, &cpu);
 	if (!e)
 		return;
 	record_dev(e, dev, false);
+	decide_log_at_entry(e, cpu, jnow);
 	e->daddr = daddr;
 	e->saddr = saddr;
 }
@@ -1031,11 +1075,14 @@ static __always_inline void fib_validate_source_enter(__be32 src, __be32 dst, in
 						       bool direct)
 {
 	struct entry_rec *e, *enclosing;
+	struct cpu_slot *cpu;
+	__u64 jnow = bpf_jiffies64();
 
-	e = push_entry(ARPTOP_FN_FIB_VALIDATE_SOURCE, bpf_jiffies64(), &enclosing);
+	e = push_entry(ARPTOP_FN_FIB_VALIDATE_SOURCE, jnow, &enclosing, &cpu);
 	if (!e)
 		return;
 	record_dev(e, dev, direct);
+	decide_log_at_entry(e, cpu, jnow);
 	e->saddr = src;
 	e->daddr = dst;
 	e->oif = oif;
@@ -1197,13 +1244,16 @@ static __always_inline void note_lookup(struct entry_rec *p, bool in_validate, _
 static __always_inline void fib_lookup_enter(void *first, struct flowi4 *flp, struct fib_result *res)
 {
 	struct entry_rec *e, *enclosing;
+	struct cpu_slot *cpu;
+	__u64 jnow = bpf_jiffies64();
 
-	e = push_entry(ARPTOP_FN_FIB_LOOKUP, bpf_jiffies64(), &enclosing);
+	e = push_entry(ARPTOP_FN_FIB_LOOKUP, jnow, &enclosing, &cpu);
 	if (!e)
 		return;
 	e->res = (__u64)res;
 	e->in_validate = enclosing && enclosing->function == ARPTOP_FN_FIB_VALIDATE_SOURCE;
 	fib_lookup_flow(e, enclosing, first, flp, false);
+	decide_log_at_entry(e, cpu, jnow);
 }
 
 static __always_inline void fib_lookup_return(__s32 ret)

@@ -11,8 +11,8 @@ final class KernelBTF {
         guard let btf = btf__parse(path, nil) else {
             let err = currentErrno
             // libbpf's own codes (4000+, e.g. LIBBPF_ERRNO__FORMAT) mean the file is not BTF.
-            let why = err >= 4000 ? "not a BTF file" : errnoName(err)
-            throw ProbeError("btf__parse(\(path)) failed: \(why): arptop needs the kernel's BTF (CONFIG_DEBUG_INFO_BTF=y)")
+            throw ProbeError(call: "btf__parse(\(path))", errno: err, why: err >= 4000 ? "not a BTF file" : nil,
+                             "arptop needs the kernel's BTF (CONFIG_DEBUG_INFO_BTF=y)")
         }
         handle = btf
     }

@@ -140,8 +140,8 @@ final class LoadedObject {
         }
         guard let obj = opened else {
             let err = errno
-            throw Failure.fatal(ProbeError(
-                "bpf_object__open_mem failed: \(errnoName(err))\(libbpfDetail().map { " (\($0))" } ?? ""): the embedded BPF object does not fit this kernel; ARPTOP_LIBBPF_DEBUG=1 shows libbpf's log"))
+            throw Failure.fatal(ProbeError(call: "bpf_object__open_mem", errno: err, detail: libbpfDetail(),
+                "the embedded BPF object does not fit this kernel; ARPTOP_LIBBPF_DEBUG=1 shows libbpf's log"))
         }
         object = obj
         var ok = false
@@ -185,11 +185,15 @@ final class LoadedObject {
             }
         }
         var rate = options.logRatePerCPU
+        var (ifnameCount, ifnames) = Self.logInterfaceMatches(options.logInterfaces)
         var fibFlag: Bool = fibIsReal
         var trackSoftirq: Bool = trackSoftirqs
         var rpfilterReturn = constants.routeInputRPFilterReturn
         var proxyDelayIndex = constants.neighVarProxyDelay ?? UInt32.max
+        let ifnamesSize = MemoryLayout<arptop_ifname_match>.stride * ifnames.count
         if clibbpf_set_rodata(obj, "log_rate_per_cpu", &rate, 8) != 0
+            || clibbpf_set_rodata(obj, "log_ifname_count", &ifnameCount, 4) != 0
+            || ifnames.withUnsafeBytes({ clibbpf_set_rodata(obj, "log_ifnames", $0.baseAddress, ifnamesSize) }) != 0
             || clibbpf_set_rodata(obj, "fib_target_is_fib_lookup", &fibFlag, 1) != 0
             || clibbpf_set_rodata(obj, "track_softirq", &trackSoftirq, 1) != 0
             || clibbpf_set_rodata(obj, "route_input_rpfilter_ret", &rpfilterReturn, 4) != 0
@@ -205,7 +209,7 @@ final class LoadedObject {
         let ringSize = Self.ringBufferSize(options.ringBufferBytes)
         let rc = bpf_map__set_max_entries(events, ringSize)
         if rc != 0 {
-            throw Failure.fatal(ProbeError("bpf_map__set_max_entries(events, \(ringSize)) failed: \(errnoName(rc)): choose another ring buffer size"))
+            throw Failure.fatal(ProbeError(call: "bpf_map__set_max_entries(events, \(ringSize))", errno: rc, "choose another ring buffer size"))
         }
 
         // Load.
@@ -254,10 +258,39 @@ final class LoadedObject {
         let ctx = Unmanaged.passUnretained(sink).toOpaque()
         guard let rb = ring_buffer__new(bpf_map__fd(events), ringBufferCallback, ctx, nil) else {
             let err = errno
-            throw Failure.fatal(ProbeError("ring_buffer__new failed: \(errnoName(err)): cannot read the events ring buffer"))
+            throw Failure.fatal(ProbeError(call: "ring_buffer__new", errno: err, "cannot read the events ring buffer"))
         }
         ring = rb
         ok = true
+    }
+
+    /// The kernel's `-i` name matches (rodata `log_ifname_count`, `log_ifnames`): the count in
+    /// use and all `ARPTOP_LOG_IFNAMES_MAX` slots. Count 0 (log every interface) for no names,
+    /// or for more names than the slots hold.
+    static func logInterfaceMatches(_ names: Set<String>) -> (UInt32, [arptop_ifname_match]) {
+        let slots = Int(ARPTOP_LOG_IFNAMES_MAX)
+        var matches = [arptop_ifname_match](repeating: arptop_ifname_match(), count: slots)
+        guard names.count <= slots else { return (0, matches) }
+        for (i, name) in names.sorted().enumerated() {
+            matches[i] = ifnameMatch(name)
+        }
+        return (UInt32(names.count), matches)
+    }
+
+    /// How the kernel matches `name` against a device's char[16] name: its bytes and NUL,
+    /// masked (a name of 16 bytes or more keeps no room for the NUL and matches nothing).
+    static func ifnameMatch(_ name: String) -> arptop_ifname_match {
+        let size = Int(ARPTOP_IFNAMSIZ)
+        let bytes = Array(name.utf8.prefix(size))
+        var word = [UInt8](repeating: 0, count: size), mask = [UInt8](repeating: 0, count: size)
+        for i in 0..<size where i <= bytes.count {
+            if i < bytes.count { word[i] = bytes[i] }
+            mask[i] = 0xff
+        }
+        var m = arptop_ifname_match()
+        withUnsafeMutableBytes(of: &m.word) { $0.copyBytes(from: word) }
+        withUnsafeMutableBytes(of: &m.mask) { $0.copyBytes(from: mask) }
+        return m
     }
 
     /// Power of two, at least one page, at most 1 GiB (what BPF_MAP_TYPE_RINGBUF accepts).
@@ -275,8 +308,7 @@ final class LoadedObject {
             guard lines.contains(where: { $0.contains("prog '\(name)': ") }) else { continue }
             return .function(function, "\(candidate.mechanism.rawValue): loading \(name) failed: \(errnoName(rc))\(verifierError(lines, program: name).map { " (\($0))" } ?? "")")
         }
-        return .fatal(ProbeError(
-            "bpf_object__load failed: \(errnoName(rc))\(libbpfDetail().map { " (\($0))" } ?? ""): ARPTOP_LIBBPF_DEBUG=1 shows libbpf's log"))
+        return .fatal(ProbeError(call: "bpf_object__load", errno: rc, detail: libbpfDetail(), "ARPTOP_LIBBPF_DEBUG=1 shows libbpf's log"))
     }
 
     /// The verifier's complaint about a program: the last line of its load log before the

@@ -29,15 +29,15 @@ extension ProbeSession {
         let bpfAndDAC = Self.capBPF | (dac ? Self.capDACOverride : 0)
         var rc = clibbpf_restrict_process(bpfAndDAC)
         if rc != 0 {
-            throw ProbeError("dropping privileges after attach failed: \(errnoName(rc))")
+            throw ProbeError(call: "prctl/capset", errno: rc, "cannot drop privileges after attach")
         }
         // CAP_BPF out of the effective set (still permitted): does a map read still work?
         rc = clibbpf_set_capabilities(bpfAndDAC & ~Self.capBPF, bpfAndDAC)
-        if rc != 0 { throw ProbeError("capset failed: \(errnoName(rc))") }
+        if rc != 0 { throw ProbeError(call: "capset", errno: rc, "cannot lower CAP_BPF after attach") }
         let readsWithoutBPF = (try? readAggregates()) != nil
         let keep = readsWithoutBPF ? bpfAndDAC & ~Self.capBPF : bpfAndDAC
         rc = clibbpf_set_capabilities(keep, keep)
-        if rc != 0 { throw ProbeError("capset failed: \(errnoName(rc))") }
+        if rc != 0 { throw ProbeError(call: "capset", errno: rc, "cannot drop privileges after attach") }
         return RetainedPrivileges(bpf: !readsWithoutBPF, dacOverride: dac)
     }
 

@@ -48,7 +48,7 @@ public final class ProbeSession {
         clibbpf_log_install(ProcessInfo.processInfo.environment["ARPTOP_LIBBPF_DEBUG"] == "1" ? 1 : 0)
         let cpus = libbpf_num_possible_cpus()
         guard cpus > 0 else {
-            throw ProbeError("libbpf_num_possible_cpus failed: \(errnoName(cpus)): /sys/devices/system/cpu/possible must be readable")
+            throw ProbeError(call: "libbpf_num_possible_cpus", errno: cpus, "/sys/devices/system/cpu/possible must be readable")
         }
         possibleCPUs = Int(cpus)
         let btf = try KernelBTF(path: options.btfPath)
@@ -111,7 +111,7 @@ public final class ProbeSession {
             return ring_buffer__consume(ring)
         }
         if rc < 0 {
-            throw ProbeError("ring_buffer__consume failed: \(errnoName(rc)): the event stream is broken; restart arptop")
+            throw ProbeError(call: "ring_buffer__consume", errno: rc, "the event stream is broken; restart arptop")
         }
         return handled
     }
@@ -133,14 +133,14 @@ public final class ProbeSession {
                 : bpf_map_get_next_key(loaded.countsFD, &key, &next)
             if rc == -ENOENT { break }
             if rc != 0 {
-                throw ProbeError("bpf_map_get_next_key(counts) failed: \(errnoName(rc)): cannot read the kernel counts")
+                throw ProbeError(call: "bpf_map_get_next_key(counts)", errno: rc, "cannot read the kernel counts")
             }
             first = false
             key = next
             let lookup = values.withUnsafeMutableBytes { bpf_map_lookup_elem(loaded.countsFD, &key, $0.baseAddress) }
             if lookup == -ENOENT { continue }
             if lookup != 0 {
-                throw ProbeError("bpf_map_lookup_elem(counts) failed: \(errnoName(lookup)): cannot read the kernel counts")
+                throw ProbeError(call: "bpf_map_lookup_elem(counts)", errno: lookup, "cannot read the kernel counts")
             }
             if let countKey = CountKey(key) {
                 let calls = values.reduce(0, &+)
@@ -156,7 +156,7 @@ public final class ProbeSession {
             var k = index
             let rc = values.withUnsafeMutableBytes { bpf_map_lookup_elem(loaded.statsFD, &k, $0.baseAddress) }
             if rc != 0 {
-                throw ProbeError("bpf_map_lookup_elem(stats, \(index)) failed: \(errnoName(rc)): cannot read the kernel statistics")
+                throw ProbeError(call: "bpf_map_lookup_elem(stats, \(index))", errno: rc, "cannot read the kernel statistics")
             }
             sums[Int(index)] = values.reduce(0, &+)
         }
@@ -168,7 +168,7 @@ public final class ProbeSession {
             var zero: UInt32 = 0
             let rc = raw.withUnsafeMutableBytes { bpf_map_lookup_elem(loaded.cpuStateFD, &zero, $0.baseAddress) }
             if rc != 0 {
-                throw ProbeError("bpf_map_lookup_elem(cpu_state) failed: \(errnoName(rc)): cannot read the kernel statistics")
+                throw ProbeError(call: "bpf_map_lookup_elem(cpu_state)", errno: rc, "cannot read the kernel statistics")
             }
             raw.withUnsafeBytes { bytes in
                 for cpu in 0..<possibleCPUs {

@@ -204,6 +204,7 @@ struct Arptop: ParsableCommand {
         var o = ProbeOptions()
         o.btfPath = btfPath
         o.logRatePerCPU = logRate
+        o.logInterfaces = Set(interface)  // -i decides what the kernel spends the log budget on
         o.forceUnavailable = Set(forceUnavailable.compactMap(KernelFunction.init(name:)))
         o.disabledMechanisms = Set(disableMechanism.compactMap(AttachMechanism.init(rawValue:)))
         return o

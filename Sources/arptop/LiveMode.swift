@@ -155,7 +155,7 @@ private final class LiveScreen {
                 aggregator.learn(event)
                 log.append(event)
                 topUnanswered.add(event, sequence: log.received - 1)
-                outputs.recorder?.append(eventLine(event))
+                record(event)
             }
         } catch let failure as Failure where isReplay {
             // A bad line in a recording: keep what was replayed on screen, say what is
@@ -227,11 +227,21 @@ private final class LiveScreen {
 
     private func ingest(_ snapshot: AggregateSnapshot) {
         aggregator.ingest(snapshot)
-        outputs.recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming).jsonLine)
+        recordFilter = aggregator.resolved(recordFilter)
+        outputs.recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming, filter: recordFilter).jsonLine)
     }
 
-    private func eventLine(_ event: ProbeEvent) -> String {
-        EventRecord(event: event, naming: collector.naming).jsonLine(realtimeOffsetNs: collector.screenSource.clock.realtimeOffsetNs)
+    /// `--record` honours `-i` as `--json` does (not the picker's choice): events and counts
+    /// on those interfaces only, and the summary counts the events written.
+    private lazy var recordFilter = InterfaceFilter(names: interfaces)
+    private var eventsRecorded: UInt64 = 0
+
+    private func record(_ event: ProbeEvent) {
+        guard let recorder = outputs.recorder else { return }
+        recordFilter.learn(event.interface, name: event.ifname)
+        guard recordFilter.matches(event.interface) else { return }
+        eventsRecorded += 1
+        recorder.append(EventRecord(event: event, naming: collector.naming).jsonLine(realtimeOffsetNs: collector.screenSource.clock.realtimeOffsetNs))
     }
 
     private func draw(now: UInt64) {
@@ -286,12 +296,14 @@ private final class LiveScreen {
         if let replayFailure { throw replayFailure }
         guard let kernel else { return try outputs.finish(final: nil, summary: nil, aggregator: aggregator, probes: []) }
         let final = try kernel.lastSnapshot(previous: aggregator.latest) {
-            _ = try kernel.session.drainEvents { outputs.recorder?.append(eventLine($0)) }
+            _ = try kernel.session.drainEvents { self.record($0) }
         }
         aggregator.ingest(final)
-        // The recording has every interface: so has its summary.
-        try outputs.finish(final: SnapshotRecord(snapshot: final, naming: kernel.naming).jsonLine,
-                           summary: SummaryRecord(probes: kernel.probes, snapshot: final, naming: kernel.naming, eventsLogged: log.received),
+        recordFilter = aggregator.resolved(recordFilter)
+        // The recording has the `-i` interfaces: so has its summary.
+        try outputs.finish(final: SnapshotRecord(snapshot: final, naming: kernel.naming, filter: recordFilter).jsonLine,
+                           summary: SummaryRecord(probes: kernel.probes, snapshot: final, naming: kernel.naming,
+                                                  filter: recordFilter, eventsLogged: eventsRecorded),
                            aggregator: aggregator, probes: kernel.probes)
     }
 }

@@ -29,7 +29,8 @@ struct ContractTests {
         #expect(MemoryLayout<arptop_event>.offset(of: \arptop_event.daddr) == 84)
         #expect(MemoryLayout<arptop_count_key>.size == 48)
         #expect(MemoryLayout<arptop_count_key>.offset(of: \arptop_count_key.table_id) == 20)
-        #expect(ARPTOP_ABI_VERSION == 3)
+        #expect(ARPTOP_ABI_VERSION == 4)
+        #expect(MemoryLayout<arptop_ifname_match>.size == 32)
     }
 
     @Test("a hand-built arptop_event decodes field by field")

@@ -3,9 +3,9 @@ import Testing
 
 /// The kernel matrix: Debian's 5.10 (bullseye), 6.1 (bookworm), 6.12 (trixie) and newest 7.x
 /// (trixie-backports), booted under QEMU/virtme-ng (Tests/vm/kernels.sh fetches them). Every
-/// kernel runs the same scenarios (Tests/vm/guest-scenarios.sh); 6.1 also runs the
-/// reliability suite and the soak. Each kernel boots once per test process, one at a time,
-/// the first time a test asks for it.
+/// kernel runs the same scenarios (Tests/vm/guest-scenarios.sh, guest-verdicts.sh,
+/// guest-logbudget.sh); 6.1 also runs the reliability suite and the soak. Each kernel boots
+/// once per test process, one at a time, the first time a test asks for it.
 enum VMRun {
     /// The names Tests/vm/kernels.sh knows, oldest first.
     static let kernels = ["5.10", "6.1", "6.12", "7"]
@@ -53,7 +53,7 @@ enum VMRun {
             return .success(out)
         }
         var env = ProcessInfo.processInfo.environment
-        if kernel != fullKernel { env["ARPTOP_VM_ONLY"] = "guest-scenarios,guest-verdicts" }
+        if kernel != fullKernel { env["ARPTOP_VM_ONLY"] = "guest-logbudget,guest-scenarios,guest-verdicts" }
         do {
             let r = try run([repo.appending(path: "Tests/vm/run-vm-tests.sh").path, ArptopBinary.path, out.path, kernel],
                             environment: env)

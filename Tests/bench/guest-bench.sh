@@ -27,14 +27,10 @@ log() { echo "[bench] $*" >&2; }
 
 # --- topology (as Tests/vm/guest-scenarios.sh), IPv6 off so va sees ARP only --------
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-ip link set lo up
-ip netns add t1
+. "$BENCH_DIR/../vm/lib.sh"   # veth_pair
+ip netns add t1   # first: vb takes t1's IPv6 defaults when it moves in
 ip netns exec t1 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-ip link add va type veth peer name vb
-ip link set vb netns t1
-ip addr add 10.77.0.1/24 dev va; ip link set va up
-ip netns exec t1 ip link set lo up
-ip netns exec t1 ip addr add 10.77.0.2/24 dev vb; ip netns exec t1 ip link set vb up
+veth_pair va 10.77.0.1/24 t1 vb 10.77.0.2/24
 sysctl -qw net.ipv4.ip_forward=0
 sysctl -qw kernel.bpf_stats_enabled=1
 sleep 1

@@ -25,13 +25,8 @@ progs() { bpftool -j prog show 2>/dev/null || echo '[]'; }
 links() { bpftool -j link show 2>/dev/null || echo '[]'; }
 prog_ids() { progs | python3 -c 'import json,sys; print(" ".join(str(p["id"]) for p in json.load(sys.stdin)))'; }
 
-ip link set lo up
-ip netns add relt
-ip link add ra type veth peer name rb
-ip link set rb netns relt
-ip addr add 10.78.0.1/24 dev ra; ip link set ra up
-ip netns exec relt ip link set lo up
-ip netns exec relt ip addr add 10.78.0.2/24 dev rb; ip netns exec relt ip link set rb up
+. "$(dirname "$0")/lib.sh"   # veth_pair
+veth_pair ra 10.78.0.1/24 relt rb 10.78.0.2/24
 sleep 1
 cat >"$OUT/rel-topology.json" <<JSON
 {"root_netns": $(stat -Lc %i /proc/self/ns/net), "relt_netns": $(ip netns exec relt stat -Lc %i /proc/self/ns/net),

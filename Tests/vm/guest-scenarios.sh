@@ -12,27 +12,13 @@ mkdir -p "$OUT"
 exec 2>"$OUT/guest-scenarios.stderr"
 set -x
 log() { echo "[guest] $*" >&2; }
-
-netns_inode() { # netns name -> inode ("" = root ns)
-	if [ -z "$1" ]; then stat -Lc %i /proc/self/ns/net; else ip netns exec "$1" stat -Lc %i /proc/self/ns/net; fi
-}
+. "$(dirname "$0")/lib.sh"   # veth_pair, netns_inode, start_arptop, stop_arptop
 
 # --- topology -------------------------------------------------------------
 # root: va 10.77.0.1/24 <-> t1: vb 10.77.0.2/24
 # root: vc 10.88.0.1/24 <-> t2: vd 10.88.0.2/24   (10.88.0.0/24 routes via vc)
-ip link set lo up
-ip netns add t1
-ip netns add t2
-ip link add va type veth peer name vb
-ip link set vb netns t1
-ip link add vc type veth peer name vd
-ip link set vd netns t2
-ip addr add 10.77.0.1/24 dev va; ip link set va up
-ip addr add 10.88.0.1/24 dev vc; ip link set vc up
-ip netns exec t1 ip link set lo up
-ip netns exec t1 ip addr add 10.77.0.2/24 dev vb; ip netns exec t1 ip link set vb up
-ip netns exec t2 ip link set lo up
-ip netns exec t2 ip addr add 10.88.0.2/24 dev vd; ip netns exec t2 ip link set vd up
+veth_pair va 10.77.0.1/24 t1 vb 10.77.0.2/24
+veth_pair vc 10.88.0.1/24 t2 vd 10.88.0.2/24
 sysctl -qw net.ipv4.ip_forward=0
 sleep 1
 
@@ -61,25 +47,6 @@ rm -f /tmp/btf.txt
 
 "$ARPTOP" --probes >"$OUT/probes.txt" 2>"$OUT/probes.stderr"
 echo $? >"$OUT/probes.rc"
-
-# Start arptop --json, wait for its "attached" line (the loader is slow under TCG).
-start_arptop() { # name, extra args...
-	local name=$1; shift
-	"$ARPTOP" --json "$@" >"$OUT/$name.ndjson" 2>"$OUT/$name.stderr" &
-	ARPTOP_PID=$!
-	for _ in $(seq 1 600); do
-		grep -q '"type":"attached"' "$OUT/$name.ndjson" 2>/dev/null && return 0
-		kill -0 $ARPTOP_PID 2>/dev/null || { log "arptop exited early"; return 1; }
-		sleep 0.2
-	done
-	log "arptop never attached"; return 1
-}
-stop_arptop() { # name
-	sleep 1
-	kill -INT $ARPTOP_PID
-	wait $ARPTOP_PID
-	echo $? >"$OUT/$1.rc"
-}
 
 # --- scenario 1: requests for a local address from the peer namespace -------
 start_arptop local

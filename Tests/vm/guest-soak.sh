@@ -14,11 +14,8 @@ exec 2>"$OUT/guest-soak.stderr"
 set -x
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-ip netns add s1
-ip link add sa type veth peer name sb
-ip link set sb netns s1
-ip addr add 10.79.0.1/24 dev sa; ip link set sa up
-ip netns exec s1 ip addr add 10.79.0.2/24 dev sb; ip netns exec s1 ip link set sb up
+. "$(dirname "$0")/lib.sh"   # veth_pair
+veth_pair sa 10.79.0.1/24 s1 sb 10.79.0.2/24
 sysctl -qw net.ipv6.conf.sa.disable_ipv6=1
 ip netns exec s1 sysctl -qw net.ipv6.conf.sb.disable_ipv6=1
 sleep 1

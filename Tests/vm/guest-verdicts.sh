@@ -134,14 +134,8 @@ done
 log "captures listening at ${SECONDS}s"
 
 # --- arptop ------------------------------------------------------------------------
-ARPTOP_PID=
-"$ARPTOP" --json >"$OUT/verdicts.ndjson" 2>"$OUT/verdicts.stderr" &
-ARPTOP_PID=$!
-for _ in $(seq 1 600); do
-	grep -q '"type":"attached"' "$OUT/verdicts.ndjson" 2>/dev/null && break
-	kill -0 "$ARPTOP_PID" 2>/dev/null || { log "arptop exited early"; ARPTOP_PID=; break; }
-	sleep 0.2
-done
+. "$(dirname "$0")/lib.sh"   # start_arptop, stop_arptop
+start_arptop verdicts || { kill -0 "$ARPTOP_PID" 2>/dev/null || ARPTOP_PID=; }
 log "arptop attached at ${SECONDS}s"
 
 # --- scenarios ----------------------------------------------------------------------
@@ -213,9 +207,7 @@ sleep 2
 for k in $SCENARIOS; do kill -INT "${CAPTURE_PID[$k]}"; done
 for k in $SCENARIOS; do wait "${CAPTURE_PID[$k]}"; done
 if [ -n "$ARPTOP_PID" ]; then
-	kill -INT "$ARPTOP_PID"
-	wait "$ARPTOP_PID"
-	echo $? >"$OUT/verdicts.rc"
+	stop_arptop verdicts
 else
 	echo 1 >"$OUT/verdicts.rc"
 fi

@@ -33,6 +33,9 @@
  *               tracepoint neigh:neigh_update (neigh_update_tp).
  *   rodata:   log_rate_per_cpu (events/s per CPU put into the ring buffer,
  *             0 = unlimited); the counts map is never rate limited;
+ *             log_ifname_count, log_ifnames (`-i`: only calls on interfaces
+ *             with these names are logged and spend the rate limit's tokens;
+ *             0 = every interface; counts are kept for every interface);
  *             fib_target_is_fib_lookup, track_softirq, route_input_rpfilter_ret
  *             (set by the loader).
  */
@@ -43,8 +46,22 @@
 #include <linux/types.h>
 #endif
 
-#define ARPTOP_ABI_VERSION 3
+#define ARPTOP_ABI_VERSION 4
 #define ARPTOP_IFNAMSIZ 16
+/* At most this many `-i` names are matched in the kernel (more: every interface is logged). */
+#define ARPTOP_LOG_IFNAMES_MAX 16
+
+/*
+ * One `-i` name as the kernel matches it: a device name (char[16], read in
+ * the kernel) matches when (its two little-endian words & mask) == word. The
+ * mask covers the name and its terminating NUL, so "va" matches neither "va1"
+ * nor the garbage a rename may leave after the NUL; a 16-byte name (no room
+ * for the NUL) matches nothing, as no device can have it.
+ */
+struct arptop_ifname_match {
+	__u64 word[2];
+	__u64 mask[2];
+};
 
 /* The four functions arptop watches (the pane order of the UI). */
 enum arptop_function {
@@ -219,6 +236,7 @@ enum arptop_stat {
  */
 _Static_assert(sizeof(struct arptop_count_key) == 48, "arptop_count_key layout");
 _Static_assert(__builtin_offsetof(struct arptop_count_key, verdict) == 40, "arptop_count_key.verdict");
+_Static_assert(sizeof(struct arptop_ifname_match) == 32, "arptop_ifname_match layout");
 _Static_assert(sizeof(struct arptop_arp_settings) == 12, "arptop_arp_settings layout");
 _Static_assert(__builtin_offsetof(struct arptop_count_key, table_id) == 20, "arptop_count_key.table_id");
 _Static_assert(__builtin_offsetof(struct arptop_count_key, ifname) == 24, "arptop_count_key.ifname");
