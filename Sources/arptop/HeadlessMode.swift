@@ -1,5 +1,5 @@
 import ArptopCore
-import Foundation
+import Glibc
 import KernelProbes
 
 /// `arptop --json` and `arptop --summary`: no TUI. Collects until --duration elapses or a
@@ -32,7 +32,7 @@ struct HeadlessMode {
                                       rootNetns: namespaces.names.root, probes: session.statuses)
         recorder?.start(attached)
         let textfile = prometheusTextfile.map { PrometheusTextfile(path: $0, filter: filter, naming: session.naming) }
-        func warn(_ message: String) { FileHandle.standardError.write(Data("arptop: \(message)\n".utf8)) }
+        func warn(_ message: String) { writeStderr("arptop: \(message)\n") }
         // A file that cannot be written (a full disk) is said once; counting goes on.
         if let message = textfile?.updateReportingOnce(try session.readAggregates(), probes: session.statuses, naming: session.naming) {
             warn(message)
@@ -53,7 +53,7 @@ struct HeadlessMode {
             out.flush()
         } else {
             let what = duration.map { "for \(Self.seconds($0))" } ?? "until Ctrl-C"
-            FileHandle.standardError.write(Data("arptop: counting \(what)...\n".utf8))
+            writeStderr("arptop: counting \(what)...\n")
         }
 
         func drain() throws {
