@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/arptop",
-            exclude: ["man", "demo"],
+            exclude: ["man", "demo", "debian"],
             plugins: ["EmbedDemo"]
         ),
 

@@ -2,6 +2,7 @@
 # The README's two quick-start commands on a fresh Debian 12 machine with Swift:
 #   Tests/quickstart.sh run [arptop flags...]   install what is missing, build, run arptop
 #   Tests/quickstart.sh test                    install what is missing, build, run every test
+#   Tests/quickstart.sh deb                     install what is missing, build .build/deb/arptop_<version>_amd64.deb
 # Installs Debian packages with apt-get and virtme-ng from PyPI only when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +27,9 @@ install_debs() {
 }
 
 BUILD_DEBS=(libbpf-dev libelf-dev zlib1g-dev libncurses-dev pkg-config)
+DEB_DEBS=(dpkg-dev binutils)
 TEST_DEBS=(qemu-system-x86 busybox-static linux-image-amd64 iputils-arping iputils-ping tcpdump iproute2 bpftool bpftrace tmux python3-pip python3-pyte python3-pil fonts-dejavu-core prometheus
-	file kmod util-linux debian-archive-keyring)
+	file kmod util-linux debian-archive-keyring lintian)
 
 case "${1:-}" in
 run)
@@ -41,7 +43,7 @@ run)
 	exec $SUDO .build/release/arptop "$@"
 	;;
 test)
-	install_debs "${BUILD_DEBS[@]}" "${TEST_DEBS[@]}"
+	install_debs "${BUILD_DEBS[@]}" "${DEB_DEBS[@]}" "${TEST_DEBS[@]}"
 	if ! command -v vng >/dev/null; then
 		echo "quickstart: installing virtme-ng from PyPI" >&2
 		python3 -m pip install -q virtme-ng==1.42 || python3 -m pip install -q --break-system-packages virtme-ng==1.42
@@ -56,11 +58,18 @@ test)
 	for k in $(Tests/vm/kernels.sh list); do
 		echo "quickstart: kernel $k: $(Tests/vm/kernels.sh image "$k")" >&2
 	done
+	# The package the packaging tests lint and install in a VM (Tests/EndToEndTests/PackageTests.swift,
+	# Tests/KernelTests/VMPackageTests.swift).
+	Sources/arptop/debian/build-deb.sh >/dev/null
 	swift build --build-tests
 	exec swift test --skip-build
 	;;
+deb)
+	install_debs "${BUILD_DEBS[@]}" "${DEB_DEBS[@]}"
+	Sources/arptop/debian/build-deb.sh
+	;;
 *)
-	echo "usage: Tests/quickstart.sh run [arptop flags...] | test" >&2
+	echo "usage: Tests/quickstart.sh run [arptop flags...] | test | deb" >&2
 	exit 64
 	;;
 esac

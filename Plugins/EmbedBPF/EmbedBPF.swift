@@ -22,27 +22,25 @@ struct EmbedBPF: BuildToolPlugin {
         let clang = try findClang(context: context)
         let embed = try context.tool(named: "bpf-embed").url
 
+        let clangArguments = [
+            "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86",
+            // v2: atomic adds as the plain XADD that 5.10 knows (v3+ emits the
+            // fetch-and-add forms of 5.12+ for every __sync_fetch_and_add).
+            "-mcpu=v2",
+            "-Wall", "-Werror", "-Wno-unused-function",
+            "-I", bpfDir.path(), "-I", abiInclude.path(),
+            "-c", source.path(), "-o", object.path(),
+        ]
+        // One command, so the object is no declared output: SwiftPM makes every declared output
+        // that is not a source a resource of the target, and a resource bundle's accessor
+        // imports all of Foundation (ICU included) into the binary.
         return [
             .buildCommand(
-                displayName: "Compiling BPF programs (clang -target bpf)",
-                executable: clang,
-                arguments: [
-                    "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86",
-                    // v2: atomic adds as the plain XADD that 5.10 knows (v3+ emits the
-                    // fetch-and-add forms of 5.12+ for every __sync_fetch_and_add).
-                    "-mcpu=v2",
-                    "-Wall", "-Werror", "-Wno-unused-function",
-                    "-I", bpfDir.path(), "-I", abiInclude.path(),
-                    "-c", source.path(), "-o", object.path(),
-                ],
-                inputFiles: [source] + headers,
-                outputFiles: [object]
-            ),
-            .buildCommand(
-                displayName: "Embedding BPF object into Swift",
-                executable: embed,
-                arguments: [object.path(), swiftOut.path()],
-                inputFiles: [object],
+                displayName: "Compiling BPF programs (clang -target bpf) and embedding them into Swift",
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: ["-c", #"embed=$1 object=$2 out=$3; shift 3; "$@" && exec "$embed" "$object" "$out""#,
+                            "embed-bpf", embed.path(), object.path(), swiftOut.path(), clang.path()] + clangArguments,
+                inputFiles: [source] + headers + [embed],
                 outputFiles: [swiftOut]
             ),
         ]

@@ -1,6 +1,7 @@
 import ArptopCore
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One way to attach a function's probes: a mechanism and the kernel symbol or tracepoint.
 struct Candidate: Equatable {
@@ -180,11 +181,9 @@ final class AttachPlanner {
 
     /// The subset of `names` that /proc/kallsyms lists exactly (a `.isra`/`.constprop` copy does not count).
     static func readKallsyms(names: Set<String>) -> Result<Set<String>, Rejection> {
-        guard let handle = FileHandle(forReadingAtPath: "/proc/kallsyms") else {
+        guard let data = readFileToEnd("/proc/kallsyms") else {
             return .failure(Rejection(text: "kprobe: cannot read /proc/kallsyms: \(errnoName(errno))"))
         }
-        defer { try? handle.close() }
-        let data = handle.readDataToEndOfFile()
         let wanted = Set(names.map { Array($0.utf8) })
         let lengths = Set(wanted.map(\.count))
         var found = Set<String>()

@@ -1,6 +1,7 @@
 import ArptopCore
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Names return values and route types from the running kernel's BTF, with no hand-kept
 /// tables of kernel enums, so that one kernel behaviour has one name on every kernel:

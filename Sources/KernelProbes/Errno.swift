@@ -1,5 +1,5 @@
 import CLibbpf
-import Foundation
+import Glibc
 
 /// Symbolic errno name for messages: `errnoName(1)` is "EPERM", `errnoName(-524)` is "ENOTSUPP".
 ///
@@ -18,7 +18,7 @@ var currentErrno: Int32 { errno }
 func libbpfLogLines() -> [String] {
     String(cString: clibbpf_log_text())
         .split(separator: "\n")
-        .map { $0.trimmingCharacters(in: .whitespaces) }
+        .map { $0.trimmingWhitespace() }
         .filter { !$0.isEmpty }
 }
 

@@ -1,5 +1,5 @@
 import CLibbpf
-import Foundation
+import Glibc
 
 /// A parsed BTF file (the running kernel's type information), queried by name.
 /// Wraps libbpf's `struct btf`.

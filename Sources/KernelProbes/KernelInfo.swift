@@ -1,5 +1,5 @@
 import CLibbpf
-import Foundation
+import Glibc
 
 /// Facts about the running kernel and machine, for headers and recordings.
 public enum KernelInfo {
@@ -19,9 +19,7 @@ public enum KernelInfo {
     public static func libbpfVersion() -> String {
         let majorMinor = "\(libbpf_major_version()).\(libbpf_minor_version())"
         // FileManager.contents(atPath:) stops after the first page of a /proc file.
-        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps") else { return majorMinor }
-        defer { try? handle.close() }
-        let maps = handle.readDataToEndOfFile()
+        guard let maps = readFileToEnd("/proc/self/maps") else { return majorMinor }
         for line in String(decoding: maps, as: UTF8.self).split(separator: "\n") {
             guard let slash = line.firstIndex(of: "/") else { continue }
             let file = line[slash...].split(separator: "/").last ?? ""

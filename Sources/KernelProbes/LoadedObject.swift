@@ -1,7 +1,7 @@
 import ArptopABI
 import ArptopCore
 import CLibbpf
-import Foundation
+import Glibc
 
 /// Receives ring buffer records for the duration of one `ring_buffer__consume`.
 final class EventSink {
@@ -324,7 +324,7 @@ final class LoadedObject {
         }
         let mine = lines.filter { $0.contains("prog '\(name)': ") && !$0.contains("PROG LOAD LOG") && !$0.contains("failed to load") }
         return mine.last.map { line in
-            guard let r = line.range(of: "prog '\(name)': ") else { return line }
+            guard let r = line.firstRange(of: "prog '\(name)': ") else { return line }
             return String(line[r.upperBound...])
         }
     }

@@ -1,5 +1,5 @@
 import CLibbpf
-import Foundation
+import Glibc
 
 /// What arptop keeps of its privileges once every program is attached.
 public struct RetainedPrivileges: Sendable, Equatable {

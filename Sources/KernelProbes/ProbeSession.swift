@@ -1,7 +1,8 @@
 import ArptopABI
 import ArptopCore
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The live kernel side: plans how each of the four functions can be probed on this
 /// kernel, loads and attaches the winners, and reads their counts and events.
@@ -28,9 +29,9 @@ public final class ProbeSession {
     public static func checkPrivileges() throws {
         if geteuid() == 0 { return }
         var effective: UInt64 = 0
-        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+        if let status = readFileToEnd("/proc/self/status").map({ String(decoding: $0, as: UTF8.self) }) {
             for line in status.split(separator: "\n") where line.hasPrefix("CapEff:") {
-                effective = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16) ?? 0
+                effective = UInt64(line.dropFirst("CapEff:".count).trimmingWhitespace(), radix: 16) ?? 0
             }
         }
         let capPerfmon: UInt64 = 1 << 38, capBPF: UInt64 = 1 << 39

@@ -17,7 +17,8 @@ import ArptopABI
 import KernelProbes
 import ArptopCore
 import ArptopUI
-import Foundation
+import FoundationEssentials
+import Glibc
 
 // MARK: - clocks and memory
 
@@ -35,7 +36,7 @@ func threadCPUNs() -> UInt64 {
 
 /// VmRSS and VmHWM from /proc/self/status, in kB.
 func memoryKB() -> (rss: Int, hwm: Int) {
-    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+    guard let text = readFileToEnd("/proc/self/status").map({ String(decoding: $0, as: UTF8.self) }) else { return (0, 0) }
     var rss = 0, hwm = 0
     for line in text.split(separator: "\n") {
         let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -46,7 +47,22 @@ func memoryKB() -> (rss: Int, hwm: Int) {
     return (rss, hwm)
 }
 
-func mb(_ kb: Int) -> String { String(format: "%.1f MB", Double(kb) / 1024) }
+func mb(_ kb: Int) -> String { cFormat("%.1f MB", Double(kb) / 1024) }
+
+/// printf-style formatting of numbers (FoundationEssentials has no `String(format:)`).
+/// Wraps `vsnprintf(3)`.
+func cFormat(_ format: String, _ arguments: CVarArg...) -> String {
+    withVaList(arguments) { va in
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = vsnprintf(&buffer, buffer.count, format, va)
+        return String(cString: buffer)
+    }
+}
+
+/// `text` padded with spaces to at least `width` characters, as printf's `%-Ns`.
+func leftAligned(_ text: String, _ width: Int) -> String {
+    text + String(repeating: " ", count: max(0, width - text.count))
+}
 
 // MARK: - the decode path: KernelProbes' own (the one the live and headless modes use)
 
@@ -147,8 +163,8 @@ struct Rate {
     let cpuNs: UInt64
     var perSecond: Double { Double(events) / (Double(cpuNs) / 1e9) }
     var line: String {
-        String(format: "%-58@ %10.0f events/s (CPU %.3f s, wall %.3f s, %.0f ns/event)",
-               name as NSString, perSecond, Double(cpuNs) / 1e9, Double(wallNs) / 1e9, Double(cpuNs) / Double(events))
+        leftAligned(name, 58) + cFormat(" %10.0f events/s (CPU %.3f s, wall %.3f s, %.0f ns/event)",
+                                         perSecond, Double(cpuNs) / 1e9, Double(wallNs) / 1e9, Double(cpuNs) / Double(events))
     }
 }
 
@@ -229,7 +245,7 @@ func benchDecode(events: Int) {
     let a = measure("Aggregator.ingest, snapshot of 256 count rows", events: snapshots.count) {
         for s in snapshots { aggregator.ingest(s) }
     }
-    print(String(format: "  %-58@ %10.1f µs/snapshot", a.name as NSString, Double(a.cpuNs) / Double(a.events) / 1000))
+    print("  " + leftAligned(a.name, 58) + cFormat(" %10.1f µs/snapshot", Double(a.cpuNs) / Double(a.events) / 1000))
     print("  (checksums: \(checksum % 1000) \(logged % 1000) \(bytesOut % 1000) \(log.count))")
 }
 
@@ -311,8 +327,8 @@ func benchRender(frames: Int) {
                        ("frame = build + render, no line cache", total),
                        ("frame with LogLineCache, 20 new events (LiveMode)", cachedFrame),
                        ("for comparison: build with maxLogLines 60", build60)] {
-        print(String(format: "  %-48@ median %.3f ms  p99 %.3f ms  max %.3f ms",
-                     name as NSString, percentile(xs, 0.5), percentile(xs, 0.99), Double(xs.last!) / 1e6))
+        print("  " + leftAligned(name, 48) + cFormat(" median %.3f ms  p99 %.3f ms  max %.3f ms",
+                                                     percentile(xs, 0.5), percentile(xs, 0.99), Double(xs.last!) / 1e6))
     }
     print("  (terminal output is not included: ncurses writes only the cells that changed)  [\(cells % 7)]")
 }
@@ -334,7 +350,7 @@ func benchRSS(events: Int, logSize: Int) {
 
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: Int) -> Int {
-    guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1].replacingOccurrences(of: "_", with: "")) else {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1].filter { $0 != "_" }) else {
         return value
     }
     return v
@@ -354,6 +370,6 @@ case "all":
 case "-h", "--help", "help":
     print("usage: arptop-bench [decode [--events N] | render [--frames N] | rss [--events N] [--log-size N] | all]")
 default:
-    FileHandle.standardError.write(Data("arptop-bench: unknown benchmark \(args[0]) (decode, render, rss, all)\n".utf8))
+    fputs("arptop-bench: unknown benchmark \(args[0]) (decode, render, rss, all)\n", stderr)
     exit(64)
 }

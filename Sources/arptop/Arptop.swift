@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArptopCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import KernelProbes
 
 /// `arptop`: watch how the kernel handles ARP and the routing decisions behind it.
@@ -152,9 +153,9 @@ struct Arptop: ParsableCommand {
             guard prometheusTextfile.hasSuffix(".prom") else {
                 throw ValidationError("--prometheus-textfile: '\(prometheusTextfile)' must end in .prom (node_exporter's textfile collector reads only *.prom)")
             }
-            let directory = (prometheusTextfile as NSString).deletingLastPathComponent
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            let directory = PathName.deletingLastComponent(prometheusTextfile)
+            var isDirectory = false
+            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory else {
                 throw ValidationError("--prometheus-textfile: no directory '\(directory)' (use node_exporter's --collector.textfile.directory)")
             }
         }

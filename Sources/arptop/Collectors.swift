@@ -1,6 +1,6 @@
 import ArptopCore
 import ArptopUI
-import Foundation
+import Glibc
 import KernelProbes
 
 /// Where the live screen's data comes from: the kernel (a `ProbeSession`) or a recording.
@@ -74,7 +74,7 @@ final class ReplayCollector: Collector {
     private var namesReported = NamespaceNames()
 
     init(path: String, loop: Bool = false, label: String? = nil) throws {
-        self.label = label ?? "replay \((path as NSString).lastPathComponent)"
+        self.label = label ?? "replay \(PathName.lastComponent(path))"
         let reader: RecordingReader
         let first: NumberedRecord?
         do {
@@ -93,14 +93,29 @@ final class ReplayCollector: Collector {
     /// The last `"time_ns":N` in the file's final 1 MiB: the end of the recording, for the
     /// position's total. Nil when there is none (the total is then not shown).
     static func lastTimestamp(_ path: String) -> UInt64? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let size = try? handle.seekToEnd() else { return nil }
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        let size = lseek(fd, 0, SEEK_END)
+        guard size >= 0 else { return nil }
         let start = size > 1 << 20 ? size - (1 << 20) : 0
-        guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
-        guard let r = text.range(of: "\"time_ns\":", options: .backwards) else { return nil }
-        return UInt64(text[r.upperBound...].prefix { $0.isNumber })
+        var tail = [UInt8](repeating: 0, count: Int(size - start))
+        var filled = 0
+        while filled < tail.count {
+            let n = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, start + off_t(filled)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }  // cut shorter meanwhile
+            filled += n
+        }
+        tail.removeSubrange(filled...)
+        let key = Array("\"time_ns\":".utf8)
+        guard tail.count >= key.count,
+              let at = stride(from: tail.count - key.count, through: 0, by: -1).first(where: { tail[$0..<$0 + key.count].elementsEqual(key) })
+        else { return nil }
+        return UInt64(String(decoding: tail[(at + key.count)...].prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
     }
 
     var naming: any ReturnValueNaming { player.reader.naming }

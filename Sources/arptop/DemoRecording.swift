@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The recording `--demo` plays: embedded at build time (Plugins/EmbedDemo) from
 /// `Sources/arptop/demo/demo.ndjson`, which the VM tests record on Debian's 6.1 kernel.
@@ -6,7 +6,7 @@ enum DemoRecording {
     /// A path the replay reader can open (and reopen to loop): an unlinked temporary file,
     /// reached through /proc/self/fd, so nothing is left behind on any way out.
     static func path() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/arptop-demo.XXXXXX").utf8CString)
+        var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/arptop-demo.XXXXXX").utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw Failure("cannot create a temporary file for the demo: \(String(cString: strerror(errno)))") }
         unlink(template)

@@ -1,5 +1,5 @@
 import ArptopCore
-import Foundation
+import Glibc
 import KernelProbes
 
 /// `arptop --json` and `arptop --summary`: no TUI. Collects until --duration elapses or a
@@ -31,7 +31,7 @@ struct HeadlessMode {
         // The run's one aggregator: the -i filter (resolved as interfaces are seen), and every
         // snapshot, so the summary names an interface renamed while running by its latest name.
         var aggregator = Aggregator(naming: kernel.naming, historyWindowNs: 0, interfaceFilter: InterfaceFilter(names: interfaces))
-        func warn(_ message: String) { FileHandle.standardError.write(Data("arptop: \(message)\n".utf8)) }
+        func warn(_ message: String) { writeStderr("arptop: \(message)\n") }
         // A file that cannot be written (a full disk) is said once; counting goes on.
         var attachedCounts = aggregator  // the file exists from the start; the run's counts start at the first snapshot
         attachedCounts.ingest(try kernel.session.readAggregates())
@@ -48,7 +48,7 @@ struct HeadlessMode {
             out.flush()
         } else {
             let what = duration.map { "for \(Self.seconds($0))" } ?? "until Ctrl-C"
-            FileHandle.standardError.write(Data("arptop: counting \(what)...\n".utf8))
+            writeStderr("arptop: counting \(what)...\n")
         }
         /// A line for stdout (--json) and the recording.
         func emit(_ line: String) {

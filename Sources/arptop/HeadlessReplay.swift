@@ -1,5 +1,5 @@
 import ArptopCore
-import Foundation
+import Glibc
 
 /// `arptop --replay FILE --summary | --json | --prometheus-textfile F`: a recording analysed
 /// without a terminal, as fast as it can be read (no root, no BPF). The output is what the
@@ -59,6 +59,6 @@ struct HeadlessReplay {
         guard !missing.isEmpty else { return }
         let names = missing.map { "'\($0)'" }.joined(separator: ", ")
         let has = seen.isEmpty ? "no interface at all" : seen.sorted().joined(separator: ", ")
-        FileHandle.standardError.write(Data("arptop: warning: recording \(path) has no interface named \(names) (it has \(has))\n".utf8))
+        writeStderr("arptop: warning: recording \(path) has no interface named \(names) (it has \(has))\n")
     }
 }

@@ -1,6 +1,7 @@
 import ArptopCore
 import ArptopUI
-import Foundation
+import FoundationEssentials
+import Glibc
 import KernelProbes
 import Terminal
 

@@ -1,5 +1,6 @@
 import ArptopCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where the names of network namespaces come from on this machine: the initial namespace is
 /// `/proc/1/ns/net`'s, and `ip netns add NAME` bind-mounts a namespace on `/run/netns/NAME`,

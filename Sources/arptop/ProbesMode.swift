@@ -1,5 +1,5 @@
 import ArptopCore
-import Foundation
+import Glibc
 import KernelProbes
 
 /// `arptop --probes`: attach for real, report per function how (or why not), detach.
@@ -25,13 +25,13 @@ struct ProbesMode {
     /// Whether this kernel gives a verdict per ARP packet, and with which witnesses.
     static func verdictLine(_ statuses: [ProbeStatus]) -> String {
         let width = KernelFunction.allCases.map(\.name.count).max()! + 2
-        let name = "verdicts".padding(toLength: width, withPad: " ", startingAt: 0)
+        let name = "verdicts".fitted(to: width)
         if let why = ArpVerdict.unavailableReason(probes: statuses) {
             let attached = statuses.first { $0.function == .arpProcess }?.isAttached == true
-            return name + (attached ? "partial" : "unavailable").padding(toLength: 13, withPad: " ", startingAt: 0) + why
+            return name + (attached ? "partial" : "unavailable").fitted(to: 13) + why
         }
         let how = statuses.first { $0.function == .arpProcess }?.mechanism?.rawValue ?? ""
-        return name + how.padding(toLength: 13, withPad: " ", startingAt: 0) + ArpVerdict.witnesses.joined(separator: ", ")
+        return name + how.fitted(to: 13) + ArpVerdict.witnesses.joined(separator: ", ")
     }
 
     /// One line per function: `name  mechanism  target  (notes)` or `name  unavailable  reason`.
@@ -39,15 +39,23 @@ struct ProbesMode {
         let width = KernelFunction.allCases.map(\.name.count).max()! + 2
         var out = ""
         for s in statuses {
-            let name = s.function.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            let name = s.function.name.fitted(to: width)
             if let m = s.mechanism {
-                var line = name + m.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) + (s.target ?? "")
+                var line = name + m.rawValue.fitted(to: 13) + (s.target ?? "")
                 if let r = s.reason, !r.isEmpty { line += "  (\(r))" }
                 out += line + "\n"
             } else {
-                out += name + "unavailable".padding(toLength: 13, withPad: " ", startingAt: 0) + (s.reason ?? "") + "\n"
+                out += name + "unavailable".fitted(to: 13) + (s.reason ?? "") + "\n"
             }
         }
         return out
+    }
+}
+
+private extension String {
+    /// Exactly `width` characters: cut, or filled with spaces (as Foundation's
+    /// `padding(toLength: width, withPad: " ", startingAt: 0)`).
+    func fitted(to width: Int) -> String {
+        count >= width ? String(prefix(width)) : self + String(repeating: " ", count: width - count)
     }
 }

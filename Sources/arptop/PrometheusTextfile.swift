@@ -1,5 +1,6 @@
 import ArptopCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `--prometheus-textfile PATH`: the kernel's counters in the Prometheus text format for
 /// node_exporter's textfile collector, rewritten every refresh and at exit.

@@ -1,5 +1,5 @@
 import ArptopCore
-import Foundation
+import Glibc
 
 /// `--record FILE`: the same NDJSON as `--json`, written as it goes (flushed every refresh,
 /// so a crash or a dropped SSH session loses at most the last refresh), rotated to FILE.1

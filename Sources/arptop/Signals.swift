@@ -1,5 +1,5 @@
 import ArptopCore
-import Foundation
+import Glibc
 
 /// The signal that asked arptop to stop (0 = none yet). Written only from signal handlers.
 nonisolated(unsafe) var stopSignal: Int32 = 0

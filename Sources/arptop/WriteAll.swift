@@ -20,3 +20,8 @@ func writeAllCounting(_ fd: Int32, _ bytes: [UInt8]) -> (written: Int, error: In
     }
     return (offset, nil)
 }
+
+/// Writes `text` to stderr, unbuffered (a closed stderr is ignored).
+func writeStderr(_ text: String) {
+    _ = writeAll(2, Array(text.utf8))
+}

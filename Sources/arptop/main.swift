@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import KernelProbes
 
 // Entry point: parse, run, and turn every error into one clear line and an exit status.
@@ -12,11 +12,11 @@ do {
     exit(0)
 } catch let error as ProbeError {
     ScreenGuard.restore()
-    FileHandle.standardError.write(Data("arptop: \(withoutOwnName(error.message))\n".utf8))
+    writeStderr("arptop: \(withoutOwnName(error.message))\n")
     exit(1)
 } catch let error as Failure {
     ScreenGuard.restore()
-    FileHandle.standardError.write(Data("arptop: \(error.description)\n".utf8))
+    writeStderr("arptop: \(error.description)\n")
     exit(1)
 } catch {
     ScreenGuard.restore()
@@ -24,7 +24,7 @@ do {
     if code == .success || error is CleanExit {
         Arptop.exit(withError: error)  // --help, --version: ArgumentParser prints them
     }
-    FileHandle.standardError.write(Data("arptop: \(Arptop.message(for: error))\n".utf8))
+    writeStderr("arptop: \(Arptop.message(for: error))\n")
     exit(code == .validationFailure ? 64 : code.rawValue)
 }
 

@@ -29,7 +29,7 @@ enum VMRun {
     /// Run in CI always (a missing VM then fails); elsewhere only when the VM can boot.
     static var shouldRun: Bool { Environment.isCI || vmPrerequisitesPresent }
 
-    private static let lock = NSLock()
+    static let lock = NSLock()  // also taken by VMPackageTests: VM boots never overlap
     nonisolated(unsafe) private static var outcomes: [String: Result<URL, HarnessError>] = [:]
 
     /// Boots `kernel` (once; VM boots never overlap) and returns its artifact directory.

@@ -15,7 +15,7 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 
 T=${ARPTOP_VM_TIMEOUT:-1500}
 "$REPO/Tests/vm/boot.sh" "$KERNEL" "$OUT" "$T" \
-	"ARPTOP_VM_ONLY=${ARPTOP_VM_ONLY:-} ARPTOP_SOAK_SECONDS=${ARPTOP_SOAK_SECONDS:-180} timeout $((T - 120)) $REPO/Tests/vm/guest-main.sh $ARPTOP $OUT"
+	"ARPTOP_VM_ONLY=${ARPTOP_VM_ONLY:-} ARPTOP_DEB=${ARPTOP_DEB:-} ARPTOP_SOAK_SECONDS=${ARPTOP_SOAK_SECONDS:-180} timeout $((T - 120)) $REPO/Tests/vm/guest-main.sh $ARPTOP $OUT"
 rc=$?
 [ $rc -eq 2 ] && exit 2
 if [ ! -f "$OUT/complete" ]; then
