@@ -53,12 +53,23 @@ public struct EventLog: Sendable {
         receivedBeforeClear = received
     }
 
-    /// Up to `limit` most recent events that pass `filter`, oldest first.
-    public func recent(_ limit: Int, filter: InterfaceFilter = .all) -> [LoggedEvent] {
+    /// The sequence number of the oldest kept event (`received` when none is kept).
+    public var firstSequence: UInt64 { received - UInt64(events.count) }
+
+    /// The kept event with sequence number `sequence`, if it is still kept.
+    public func event(_ sequence: UInt64) -> ProbeEvent? {
+        guard sequence >= firstSequence, sequence < received else { return nil }
+        return events[Int(sequence - firstSequence)]
+    }
+
+    /// Up to `limit` most recent events that pass `filter`, oldest first; with `since`, only
+    /// those numbered `since` or later (what arrived after an earlier call).
+    public func recent(_ limit: Int, filter: InterfaceFilter = .all, since: UInt64 = 0) -> [LoggedEvent] {
         var out: [LoggedEvent] = []
-        let firstSequence = received - UInt64(events.count)
+        let firstSequence = firstSequence
+        let oldest = since > firstSequence ? Int(min(since - firstSequence, UInt64(events.count))) : 0
         var index = events.endIndex
-        while index > events.startIndex, out.count < limit {
+        while index > oldest, out.count < limit {
             index -= 1
             if filter.matches(events[index].interface) {
                 out.append(LoggedEvent(sequence: firstSequence + UInt64(index), event: events[index]))

@@ -54,16 +54,7 @@ extension ScreenModel {
         }
         let stats = aggregator.stats()
         let times = source.clock.times()  // today's date fixed for this refresh
-        // Cached lines are redrawn past midnight (yesterday's lines gain their date) and when
-        // namespace names were learned since they were cached (a namespace named after its first
-        // packets, a replay's netns record): every line spells the same.
-        if let lineCache, lineCache.today != times.today || lineCache.namespaces != source.namespaces {
-            lineCache.lines = [:]
-            lineCache.today = times.today
-            lineCache.namespaces = source.namespaces
-        }
-        func line(_ sequence: UInt64, _ e: ProbeEvent) -> LogLine {
-            if let cached = lineCache?.lines[sequence] { return cached }
+        func line(_ sequence: UInt64, _ e: ProbeEvent) -> (line: LogLine, named: Bool) {
             // A FIB lookup's event may lack the name; the counts may know it from other calls.
             let known = aggregator.name(of: e.interface)
             let interface = source.namespaces.label(e.interface, name: e.ifname.isEmpty ? known : e.ifname)
@@ -73,15 +64,19 @@ extension ScreenModel {
                 function: e.function, details: e.details(naming: naming),
                 returnName: naming.returnName(e.ret, of: e.function), isError: e.isError,
                 packet: VerdictsAdapter.packetLine(e, interface: interface, naming: naming) { aggregator.name(of: $0) })
-            // Cache only lines whose interface is named: a later refresh may learn the name.
-            if !e.ifname.isEmpty || !known.isEmpty { lineCache?.lines[sequence] = line }
-            return line
+            return (line, !e.ifname.isEmpty || !known.isEmpty)
         }
-        let lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { line($0.sequence, $0.event) }
-        // Packet mode lists the packets among those lines (already built: no second pass over the log).
-        let packets = lines.filter { $0.function == .arpProcess }
-        if let lineCache, lineCache.lines.count > 2 * max(lines.count, 1) {
-            lineCache.lines = Dictionary(uniqueKeysWithValues: lines.map { ($0.sequence, $0) })
+        let lines: [LogLine]
+        let packets: [LogLine]
+        if let lineCache {
+            lineCache.refresh(log: log, filter: aggregator.interfaceFilter, limit: maxLogLines, today: times.today,
+                              namespaces: source.namespaces, line: line)
+            lines = lineCache.lines
+            packets = lineCache.packets
+        } else {
+            lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { line($0.sequence, $0.event).line }
+            // Packet mode lists the packets among those lines (already built: no second pass over the log).
+            packets = lines.filter { $0.function == .arpProcess }
         }
         let interfaces = Self.interfacesSeen(aggregator)
         self.init(
@@ -110,13 +105,80 @@ extension ScreenModel {
     }
 }
 
-/// Formatted log lines by sequence number. A logged event never changes, so with a cache each is
-/// formatted once and a refresh costs only the lines that arrived since the last one.
+/// The log lines of the last refresh, kept between refreshes so that a refresh formats only
+/// the events that arrived since (a logged event never changes) and drops the ones the log let
+/// go: the frame costs what changed, not the 5,000 lines the log view keeps scrollable.
+/// Everything is formatted again when what a line depends on changed: the day (past midnight
+/// yesterday's lines gain their date), the namespace names, the interface filter, the line limit.
+/// A line whose interface had no name yet is formatted again on every refresh until it has one.
 public final class LogLineCache: @unchecked Sendable {
-    var lines: [UInt64: LogLine] = [:]
-    /// The local day the lines were formatted on (`EventTimes.today`).
-    var today: Int64?
-    /// The names the cached lines were spelled with.
-    var namespaces = NamespaceNames()
+    /// Oldest first, each passing the filter; at most `limit`.
+    private(set) var lines: [LogLine] = []
+    /// The arp_process lines among `lines`, oldest first (packet mode).
+    private(set) var packets: [LogLine] = []
+    /// Sequence numbers of lines whose interface had no name when formatted.
+    private var unnamed: Set<UInt64> = []
+    /// The first sequence number not looked at yet.
+    private var next: UInt64 = 0
+    private var filter: InterfaceFilter?
+    private var limit = 0
+    private var today: Int64?
+    private var namespaces = NamespaceNames()
+
     public init() {}
+
+    typealias Format = (UInt64, ProbeEvent) -> (line: LogLine, named: Bool)
+
+    func refresh(log: EventLog, filter: InterfaceFilter, limit: Int, today: Int64?, namespaces: NamespaceNames, line: Format) {
+        let before = (lines.first?.sequence, lines.last?.sequence, lines.count)
+        var reformatted = !unnamed.isEmpty
+        if filter != self.filter || limit != self.limit || today != self.today || namespaces != self.namespaces || next > log.received {
+            lines = []
+            unnamed = []
+            reformatted = true
+            next = 0
+            self.filter = filter
+            self.limit = limit
+            self.today = today
+            self.namespaces = namespaces
+        }
+        // Lines the log no longer keeps (cleared, or pushed out by newer events) go.
+        let firstKept = log.firstSequence
+        if let first = lines.first, first.sequence < firstKept {
+            let gone = lines.prefix { $0.sequence < firstKept }.count
+            for l in lines.prefix(gone) { unnamed.remove(l.sequence) }
+            lines.removeFirst(gone)
+        }
+        // Names learned since: the lines that lacked one are formatted again.
+        for sequence in unnamed {
+            guard let index = index(of: sequence), let event = log.event(sequence) else { unnamed.remove(sequence); continue }
+            let (l, named) = line(sequence, event)
+            lines[index] = l
+            if named { unnamed.remove(sequence) }
+        }
+        for e in log.recent(limit, filter: filter, since: next) {
+            let (l, named) = line(e.sequence, e.event)
+            lines.append(l)
+            if !named { unnamed.insert(e.sequence) }
+        }
+        next = log.received
+        if lines.count > limit {
+            for l in lines.prefix(lines.count - limit) { unnamed.remove(l.sequence) }
+            lines.removeFirst(lines.count - limit)
+        }
+        // Packet mode's list follows the lines.
+        if reformatted || before != (lines.first?.sequence, lines.last?.sequence, lines.count) {
+            packets = lines.filter { $0.function == .arpProcess }
+        }
+    }
+
+    /// The index of the line numbered `sequence` (lines are in sequence order).
+    private func index(of sequence: UInt64) -> Int? {
+        var low = 0, high = lines.count
+        while low < high {
+            let mid = (low + high) / 2
+            if lines[mid].sequence < sequence { low = mid + 1 } else { high = mid }
+        }
+        return low < lines.count && lines[low].sequence == sequence ? low : nil
+    }
 }

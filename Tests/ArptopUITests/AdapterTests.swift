@@ -118,6 +118,50 @@ struct LogLineCacheTests {
         #expect(again == plain)
     }
 
+    @Test("refresh after refresh, the incremental lines equal a build from scratch: new events, eviction, clear, filter, names learned")
+    func incrementalEqualsFromScratch() {
+        let cache = LogLineCache()
+        var log = EventLog(capacity: 40)
+        let ids = [AdapterTests.va, AdapterTests.eth0, AdapterTests.vb, InterfaceID(netns: 4_026_531_840, ifindex: 9)]
+        var aggregator = AdapterTests.aggregator()
+        var t: UInt64 = 1_000_000_000
+        func append(_ n: Int) {
+            for i in 0..<n {
+                t += 1_000_000
+                let id = ids[i % ids.count]
+                // ifindex 9's events carry no name (as a FIB lookup's may); the counts learn one later.
+                let name = id == ids[3] ? "" : ["va", "eth0", "vb"][i % ids.count]
+                log.append(ProbeEvent(timestampNs: t, function: i % 3 == 0 ? .arpProcess : .fibLookup, cpu: UInt32(i % 2),
+                                      interface: id, ifname: name, ret: i % 5 == 0 ? -11 : 0, arpOp: 1))
+            }
+        }
+        func check(_ step: String, limit: Int = 15) {
+            let cached = ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2,
+                                     maxLogLines: limit, lineCache: cache)
+            let plain = ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2, maxLogLines: limit)
+            #expect(cached.log.lines == plain.log.lines, "\(step)")
+            #expect(cached.log.packets == plain.log.packets, "\(step)")
+        }
+        check("empty")
+        append(7); check("7 events")
+        check("nothing new")
+        append(3); check("3 more")
+        append(50); check("the log evicted its oldest")
+        aggregator.interfaceFilter = .interfaces([AdapterTests.va, ids[3]]); check("filtered")
+        append(9); check("filtered, 9 more")
+        check("a smaller limit", limit: 4)
+        aggregator.interfaceFilter = .all; check("unfiltered again")
+        append(4); check("4 more")
+        aggregator.ingest(AggregateSnapshot(monotonicNs: 3_000_000_000, counts: [
+            AdapterTests.key(.fibLookup, ids[3], "eth9", 0): 1,
+        ], stats: StreamStats()))
+        check("ifindex 9 named by the counts")
+        #expect(ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2, lineCache: cache)
+            .log.lines.contains { $0.interface == "eth9" })
+        log.clear(); check("cleared")
+        append(5); check("after the clear")
+    }
+
     @Test("lines formatted yesterday gain their date after midnight")
     func newDayReformats() throws {
         let cache = LogLineCache()
