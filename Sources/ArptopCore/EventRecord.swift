@@ -124,26 +124,22 @@ public struct EventRecord: Sendable, Equatable {
         let names = chainNames
         w.key("chain")
         w.beginArray()
-        if p.facts.contains(.routeInput) {
+        /// A probed call of the chain and its return (named as when recorded).
+        func returned(_ function: String, _ ret: Int32, _ name: String?) {
             w.beginObject()
-            w.member("function", "ip_route_input_slow")
-            w.member("return", p.routeReturn)
-            w.member("return_name", names?.routeReturn ?? String(p.routeReturn))
+            w.member("function", function)
+            w.member("return", ret)
+            w.member("return_name", name ?? String(ret))
             w.endObject()
         }
+        if p.facts.contains(.routeInput) { returned("ip_route_input_slow", p.routeReturn, names?.routeReturn) }
         if p.facts.contains(.forwardRoute) {
             w.beginObject()
             w.member("function", "fib_lookup")
             w.member("route_type", names?.forwardRouteType ?? String(p.forwardRouteType))
             w.endObject()
         }
-        if p.facts.contains(.validate) {
-            w.beginObject()
-            w.member("function", "fib_validate_source")
-            w.member("return", p.validateReturn)
-            w.member("return_name", names?.validateReturn ?? String(p.validateReturn))
-            w.endObject()
-        }
+        if p.facts.contains(.validate) { returned("fib_validate_source", p.validateReturn, names?.validateReturn) }
         if p.facts.contains(.reverseRoute) {
             w.beginObject()
             w.member("function", "fib_lookup")

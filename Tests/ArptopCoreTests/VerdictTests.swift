@@ -78,6 +78,8 @@ struct VerdictTests {
         #expect(line.contains(#""verdict":"rp_filter","reason":"EXDEV","reason_code":-18"#))
         #expect(line.contains(#""reverse_route":{"ifindex":3,"interface":"va"}"#))
         #expect(line.contains(#"{"function":"fib_lookup","route_type":"RTN_LOCAL"}"#))
+        #expect(line.contains(#""chain":[{"function":"ip_route_input_slow","return":-18,"return_name":"EXDEV"},"#))
+        #expect(line.contains(#"{"function":"fib_validate_source","return":-18,"return_name":"EXDEV"}"#))
         guard case .event(let back) = try Record(jsonLine: line) else { Issue.record("not an event"); return }
         #expect(back.event.packet == packet)
         #expect(back.reasonName == "EXDEV")
