@@ -148,3 +148,12 @@ enum Fixtures {
         UIState(model: model, size: size)
     }
 }
+
+extension UIState {
+    /// `/`, `text` key by key, Enter: the log filtered by `text`, as a person types it.
+    mutating func applyFilter(_ text: String) {
+        _ = handle(.character("/"))
+        for ch in text { _ = handle(.character(ch)) }
+        _ = handle(.enter)
+    }
+}

@@ -139,9 +139,7 @@ struct GoldenTests {
     @Test("/ with an address: only its lines, the log's rule says the filter and N of M; scrolled back, it holds")
     func filterScrolledBack() throws {
         var state = Fixtures.state(Self.wide)
-        _ = state.handle(.character("/"))
-        for ch in "10.99.0.7" { _ = state.handle(.character(ch)) }
-        _ = state.handle(.enter)
+        state.applyFilter("10.99.0.7")
         for _ in 0..<3 { _ = state.handle(.up) }
         let grid = Renderer.render(state, glyphs: .unicode)
         try Snapshot.assert(grid, named: "filter-160x48")
@@ -169,9 +167,7 @@ struct GoldenTests {
     @Test("a filter nothing matches: the log says so and how to clear it")
     func filterNoMatch80x24() throws {
         var state = Fixtures.state(TerminalSize(rows: 24, cols: 80))
-        _ = state.handle(.character("/"))
-        for ch in "10.77.0.9" { _ = state.handle(.character(ch)) }
-        _ = state.handle(.enter)
+        state.applyFilter("10.77.0.9")
         let grid = Renderer.render(state, glyphs: .unicode)
         try Snapshot.assert(grid, named: "filter-no-match-80x24")
         #expect(grid.text.contains("no line matches \"10.77.0.9\""), "\(grid.text)")

@@ -55,9 +55,7 @@ struct VerdictGoldenTests {
         var state = VerdictFixtures.state(Self.wide)
         _ = state.handle(.character("v"))
         _ = state.handle(.character("l"))
-        _ = state.handle(.character("/"))
-        for ch in "10.77.0.51" { _ = state.handle(.character(ch)) }
-        _ = state.handle(.enter)
+        state.applyFilter("10.77.0.51")
         let grid = Renderer.render(state, glyphs: .unicode)
         try Snapshot.assert(grid, named: "verdicts-filter-160x48")
         #expect(grid.text.contains("Top unanswered (1 of "), "\(grid.text)")
