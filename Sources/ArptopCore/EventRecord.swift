@@ -48,11 +48,10 @@ public struct EventRecord: Sendable, Equatable {
     /// Appends the line (as `jsonLine(realtimeOffsetNs:)`) and a newline to `out`: what a
     /// recording or `--json` writes, without making a String of it first.
     public func appendJSONLine(to out: inout [UInt8], realtimeOffsetNs: Int64?) {
-        var w = JSONWriter(capacity: 0)
-        swap(&w.bytes, &out)
+        var w = JSONWriter()
         write(into: &w, realtimeOffsetNs: realtimeOffsetNs)
         w.newline()
-        swap(&w.bytes, &out)
+        w.withBytes { out.append(contentsOf: $0) }
     }
 
     /// The record as one line of compact JSON, without the wall-clock `time`.
@@ -116,10 +115,7 @@ public struct EventRecord: Sendable, Equatable {
         }
         w.key("settings")
         w.beginObject()
-        for (key, value) in p.settings.named {
-            w.key(key)
-            w.int(value)
-        }
+        p.settings.forEachSetting { key, value in w.member(key, value) }
         w.endObject()
         let names = chainNames
         w.key("chain")

@@ -4,21 +4,45 @@
 /// escaping and number spelling exist once.
 ///
 /// Commas are placed by the writer: a value or key that follows a finished value gets one.
-struct JSONWriter {
-    var bytes: [UInt8] = []
+///
+/// The bytes live in a buffer the writer owns (not an Array): a line is many small appends,
+/// and an Array's uniqueness and capacity checks per append cost more than the writing did
+/// (BENCHMARKS "JSON event lines"). Each write reserves what it needs, then stores bytes.
+struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
     /// Whether the next value or key follows a finished one at the same level.
     private var afterValue = false
 
-    init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 512) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
 
     /// The text written so far.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
+    /// The bytes written so far.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Forgets what was written (the buffer is kept for the next line).
+    mutating func removeAll() {
+        count = 0
+        afterValue = false
+    }
 
     // MARK: structure
 
     /// Ends a line of NDJSON: the next value starts a new top-level value.
     mutating func newline() {
-        bytes.append(0x0A)
+        reserve(1)
+        put(0x0A)
         afterValue = false
     }
 
@@ -27,13 +51,18 @@ struct JSONWriter {
     mutating func beginArray() { open(UInt8(ascii: "[")) }
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    /// `"key":` for a key spelled in the source (ASCII, nothing to escape).
+    /// `"key":` for a key spelled in the source (ASCII, nothing to escape). Inlined, so that
+    /// the key's length is known where it is written and the copy is a few stores.
+    @inline(__always)
     mutating func key(_ key: StaticString) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        let n = key.utf8CodeUnitCount
+        reserve(n + 4)
+        if afterValue { put(UInt8(ascii: ",")) }
+        put(UInt8(ascii: "\""))
+        (base + count).update(from: key.utf8Start, count: n)
+        count += n
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
         afterValue = false
     }
 
@@ -41,7 +70,8 @@ struct JSONWriter {
     mutating func key(_ key: String) {
         separate()
         appendQuoted(key)
-        bytes.append(UInt8(ascii: ":"))
+        reserve(1)
+        put(UInt8(ascii: ":"))
         afterValue = false
     }
 
@@ -54,167 +84,216 @@ struct JSONWriter {
     }
 
     mutating func int<T: BinaryInteger>(_ value: T) {
-        separate()
+        reserve(22)
+        if afterValue { put(UInt8(ascii: ",")) }
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            appendDecimal(UInt64(value.magnitude))
+            put(UInt8(ascii: "-"))
+            putDecimal(UInt64(value.magnitude))
         } else {
-            appendDecimal(UInt64(value))
+            putDecimal(UInt64(value))
         }
         afterValue = true
     }
 
     mutating func bool(_ value: Bool) {
-        separate()
-        bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
-        afterValue = true
+        literal(value ? "true" : "false")
     }
 
     mutating func null() {
-        separate()
-        bytes.append(contentsOf: Self.nullBytes)
-        afterValue = true
+        literal("null")
     }
 
     /// A number already spelled as JSON (a decoded value written back unchanged).
     mutating func number(text: String) {
         separate()
-        bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { putAll($0) }
         afterValue = true
     }
 
     /// `"a.b.c.d"`.
     mutating func ipv4(_ ip: IPv4) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
+        reserve(18)
+        if afterValue { put(UInt8(ascii: ",")) }
+        put(UInt8(ascii: "\""))
         for shift in stride(from: 0, to: 32, by: 8) {
-            if shift > 0 { bytes.append(UInt8(ascii: ".")) }
-            appendDecimal(UInt64((ip.raw >> UInt32(shift)) & 0xff))
+            if shift > 0 { put(UInt8(ascii: ".")) }
+            putDecimal(UInt64((ip.raw >> UInt32(shift)) & 0xff))
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         afterValue = true
     }
 
     /// `"aa:bb:cc:dd:ee:ff"`, as `MAC.format` spells it.
     mutating func mac(_ address: [UInt8]) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
+        reserve(3 + 3 * address.count)
+        if afterValue { put(UInt8(ascii: ",")) }
+        put(UInt8(ascii: "\""))
         for (i, b) in address.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ":")) }
-            bytes.append(Self.hexDigits[Int(b >> 4)])
-            bytes.append(Self.hexDigits[Int(b & 0xf)])
+            if i > 0 { put(UInt8(ascii: ":")) }
+            put(Self.hexDigit(b >> 4))
+            put(Self.hexDigit(b & 0xf))
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         afterValue = true
     }
 
     /// `"YYYY-MM-DDTHH:MM:SS.ffffffZ"` of nanoseconds since the epoch (UTC, microseconds
     /// truncated), as `EventTimes.utcISO8601` spells it.
     mutating func utcTime(epochNs: Int64) {
-        separate()
         let (days, inDay) = EventTimes.daysAndRest(epochNs)
         let (y, m, d) = EventTimes.civil(days)
         let s = inDay / 1_000_000_000
-        bytes.append(UInt8(ascii: "\""))
-        appendPadded(y, 4); bytes.append(UInt8(ascii: "-"))
-        appendPadded(m, 2); bytes.append(UInt8(ascii: "-"))
-        appendPadded(d, 2); bytes.append(UInt8(ascii: "T"))
-        appendPadded(s / 3600, 2); bytes.append(UInt8(ascii: ":"))
-        appendPadded(s / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
-        appendPadded(s % 60, 2); bytes.append(UInt8(ascii: "."))
-        appendPadded(inDay % 1_000_000_000 / 1_000, 6)
-        bytes.append(UInt8(ascii: "Z"))
-        bytes.append(UInt8(ascii: "\""))
+        reserve(64)
+        if afterValue { put(UInt8(ascii: ",")) }
+        put(UInt8(ascii: "\""))
+        putPadded(y, 4); put(UInt8(ascii: "-"))
+        putPadded(m, 2); put(UInt8(ascii: "-"))
+        putPadded(d, 2); put(UInt8(ascii: "T"))
+        putPadded(s / 3600, 2); put(UInt8(ascii: ":"))
+        putPadded(s / 60 % 60, 2); put(UInt8(ascii: ":"))
+        putPadded(s % 60, 2); put(UInt8(ascii: "."))
+        putPadded(inDay % 1_000_000_000 / 1_000, 6)
+        put(UInt8(ascii: "Z"))
+        put(UInt8(ascii: "\""))
         afterValue = true
     }
 
     // MARK: members: a key and its value
 
-    mutating func member(_ key: StaticString, _ value: String) { self.key(key); string(value) }
-    mutating func member<T: BinaryInteger>(_ key: StaticString, _ value: T) { self.key(key); int(value) }
-    mutating func member(_ key: StaticString, _ value: Bool) { self.key(key); bool(value) }
-    mutating func member(_ key: StaticString, _ value: IPv4) { self.key(key); ipv4(value) }
+    @inline(__always) mutating func member(_ key: StaticString, _ value: String) { self.key(key); string(value) }
+    @inline(__always) mutating func member<T: BinaryInteger>(_ key: StaticString, _ value: T) { self.key(key); int(value) }
+    @inline(__always) mutating func member(_ key: StaticString, _ value: Bool) { self.key(key); bool(value) }
+    @inline(__always) mutating func member(_ key: StaticString, _ value: IPv4) { self.key(key); ipv4(value) }
 
     // MARK: bytes
 
-    private static let trueBytes = Array("true".utf8)
-    private static let falseBytes = Array("false".utf8)
-    private static let nullBytes = Array("null".utf8)
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Makes room for `n` more bytes: the `put`s after it need no check.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Stores one byte; room was reserved.
+    @inline(__always)
+    private mutating func put(_ b: UInt8) {
+        base[count] = b
+        count += 1
+    }
+
+    /// Stores `run`, reserving room for it.
+    private mutating func putAll(_ run: UnsafeBufferPointer<UInt8>) {
+        reserve(run.count)
+        if let start = run.baseAddress { (base + count).update(from: start, count: run.count) }
+        count += run.count
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ v: UInt8) -> UInt8 {
+        v < 10 ? UInt8(ascii: "0") &+ v : UInt8(ascii: "a") &+ (v &- 10)
+    }
+
+    private mutating func literal(_ text: StaticString) {
+        reserve(text.utf8CodeUnitCount + 1)
+        if afterValue { put(UInt8(ascii: ",")) }
+        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
+        afterValue = true
+    }
 
     private mutating func open(_ bracket: UInt8) {
-        separate()
-        bytes.append(bracket)
+        reserve(2)
+        if afterValue { put(UInt8(ascii: ",")) }
+        put(bracket)
         afterValue = false
     }
 
     private mutating func close(_ bracket: UInt8) {
-        bytes.append(bracket)
+        reserve(1)
+        put(bracket)
         afterValue = true
     }
 
     private mutating func separate() {
-        if afterValue { bytes.append(UInt8(ascii: ",")) }
+        if afterValue {
+            reserve(1)
+            put(UInt8(ascii: ","))
+        }
     }
 
-    /// `value` in decimal.
-    private mutating func appendDecimal(_ value: UInt64) {
+    /// `value` in decimal (room for 20 digits was reserved).
+    @inline(__always)
+    private mutating func putDecimal(_ value: UInt64) {
         var width = 1
         var rest = value
         while rest >= 10 { rest /= 10; width += 1 }
-        appendDigits(value, width)
+        putDigits(value, width)
     }
 
-    /// `value` (not negative) zero-padded on the left to `width` digits (never cut).
-    private mutating func appendPadded(_ value: Int64, _ width: Int) {
+    /// `value` (not negative) zero-padded on the left to `width` digits (never cut; room for
+    /// 20 digits was reserved).
+    private mutating func putPadded(_ value: Int64, _ width: Int) {
         var digits = 1
         var rest = value
         while rest >= 10 { rest /= 10; digits += 1 }
-        appendDigits(UInt64(value), max(width, digits))
+        putDigits(UInt64(value), max(width, digits))
     }
 
-    /// The last `width` (<= 20) decimal digits of `value`.
-    private mutating func appendDigits(_ value: UInt64, _ width: Int) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value
-            var i = width
-            while i > 0 {
-                i -= 1
-                digits[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<width]))
+    /// The last `width` (<= 20) decimal digits of `value`, written from the right.
+    @inline(__always)
+    private mutating func putDigits(_ value: UInt64, _ width: Int) {
+        var rest = value
+        var i = count + width
+        while i > count {
+            i -= 1
+            base[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
         }
+        count += width
     }
 
     /// `s` in quotes, with `"`, `\` and control characters escaped.
     private mutating func appendQuoted(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        let utf8 = s.utf8
-        let plain = utf8.withContiguousStorageIfAvailable { run -> Bool in
-            guard !run.contains(where: Self.needsEscape) else { return false }
-            bytes.append(contentsOf: run)
-            return true
-        }
-        if plain != true {
-            for b in utf8 {
-                guard Self.needsEscape(b) else { bytes.append(b); continue }
-                bytes.append(UInt8(ascii: "\\"))
+        var s = s
+        s.withUTF8 { run in
+            reserve(run.count + 2)
+            put(UInt8(ascii: "\""))
+            guard run.contains(where: Self.needsEscape) else {
+                if let start = run.baseAddress { (base + count).update(from: start, count: run.count) }
+                count += run.count
+                put(UInt8(ascii: "\""))
+                return
+            }
+            for b in run {
+                reserve(7)
+                guard Self.needsEscape(b) else { put(b); continue }
+                put(UInt8(ascii: "\\"))
                 switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
-                case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
-                case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(b)
+                case UInt8(ascii: "\n"): put(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): put(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): put(UInt8(ascii: "t"))
                 default:
-                    bytes.append(UInt8(ascii: "u"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(Self.hexDigits[Int(b >> 4)])
-                    bytes.append(Self.hexDigits[Int(b & 0xf)])
+                    put(UInt8(ascii: "u"))
+                    put(UInt8(ascii: "0"))
+                    put(UInt8(ascii: "0"))
+                    put(Self.hexDigit(b >> 4))
+                    put(Self.hexDigit(b & 0xf))
                 }
             }
+            reserve(1)
+            put(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private static func needsEscape(_ b: UInt8) -> Bool {

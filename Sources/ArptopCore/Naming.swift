@@ -21,14 +21,15 @@ enum RouteTypeNames {
 /// The names a recording was made with, learned from its records; values it never saw are
 /// written in decimal.
 public struct RecordedNaming: ReturnValueNaming, Equatable {
-    private var returns: [KernelFunction: [Int32: String]] = [:]
+    /// Indexed by `KernelFunction.rawValue` (0..<4) (one hash per lookup: a name per logged event).
+    private var returns: [[Int32: String]] = Array(repeating: [:], count: KernelFunction.allCases.count)
     private var routeTypes: [UInt32: String] = [:]
 
     public init() {}
 
     /// Remembers that `ret` of `function` was named `name`.
     public mutating func learn(returnName name: String, for ret: Int32, of function: KernelFunction) {
-        returns[function, default: [:]][ret] = name
+        returns[Int(function.rawValue)][ret] = name
     }
 
     /// Remembers that route type `routeType` was named `name`.
@@ -37,7 +38,7 @@ public struct RecordedNaming: ReturnValueNaming, Equatable {
     }
 
     public func returnName(_ ret: Int32, of function: KernelFunction) -> String {
-        returns[function]?[ret] ?? String(ret)
+        returns[Int(function.rawValue)][ret] ?? String(ret)
     }
 
     public func routeTypeName(_ routeType: UInt32) -> String {

@@ -111,11 +111,18 @@ public struct ArpSettings: Equatable, Codable, Sendable {
 
     /// The settings by their sysctl names, in a fixed order (for JSON and the why line).
     public var named: [(String, UInt8)] {
-        [("arp_ignore", arpIgnore), ("arp_filter", arpFilter), ("arp_accept", arpAccept),
-         ("arp_announce", arpAnnounce), ("rp_filter", rpFilter), ("proxy_arp", proxyArp),
-         ("forwarding", forwarding), ("drop_gratuitous_arp", dropGratuitousArp),
-         ("route_localnet", routeLocalnet), ("proxy_arp_pvlan", proxyArpPvlan),
-         ("proxy_delay", proxyDelay), ("no_address", noAddress)]
+        var pairs: [(String, UInt8)] = []
+        forEachSetting { key, value in pairs.append((key.description, value)) }
+        return pairs
+    }
+
+    /// Calls `body` with each setting's sysctl name and value, in `named`'s order.
+    func forEachSetting(_ body: (StaticString, UInt8) -> Void) {
+        body("arp_ignore", arpIgnore); body("arp_filter", arpFilter); body("arp_accept", arpAccept)
+        body("arp_announce", arpAnnounce); body("rp_filter", rpFilter); body("proxy_arp", proxyArp)
+        body("forwarding", forwarding); body("drop_gratuitous_arp", dropGratuitousArp)
+        body("route_localnet", routeLocalnet); body("proxy_arp_pvlan", proxyArpPvlan)
+        body("proxy_delay", proxyDelay); body("no_address", noAddress)
     }
 
     public init(named values: [String: UInt8]) {

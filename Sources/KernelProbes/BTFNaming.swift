@@ -25,8 +25,9 @@ import Glibc
 ///
 /// Everything is read once at init; lookups are dictionary hits.
 public struct BTFNaming: ReturnValueNaming {
-    /// Per function whose return type is an enum: value (32-bit pattern) -> name.
-    let returnEnums: [KernelFunction: [UInt32: String]]
+    /// Per function (indexed by `KernelFunction.rawValue`), when its return type is an enum:
+    /// value (32-bit pattern) -> name. An array, so a lookup per logged event hashes once.
+    let returnEnums: [[UInt32: String]?]
     /// `enum skb_drop_reason`, prefix stripped; empty on kernels without it.
     let dropReasons: [UInt32: String]
     /// fib_validate_source's negative returns are negated drop reasons (6.13+).
@@ -54,12 +55,12 @@ public struct BTFNaming: ReturnValueNaming {
     }
 
     init(btf: KernelBTF) {
-        var enums: [KernelFunction: [UInt32: String]] = [:]
+        var enums: [[UInt32: String]?] = Array(repeating: nil, count: KernelFunction.allCases.count)
         for function in KernelFunction.allCases {
             for symbol in BTFNaming.symbols(of: function) {
                 guard let id = btf.functionID(symbol) else { continue }
                 if let values = btf.returnEnum(ofFunction: id) {
-                    enums[function] = Self.stripped(values)
+                    enums[Int(function.rawValue)] = Self.stripped(values)
                 }
                 break
             }
@@ -90,7 +91,7 @@ public struct BTFNaming: ReturnValueNaming {
     public func returnName(_ ret: Int32, of function: KernelFunction) -> String {
         if ret == 0 { return "0" }
         if function.isTableMiss(ret) { return "miss" }
-        if let values = returnEnums[function] {
+        if let values = returnEnums[Int(function.rawValue)] {
             return values[UInt32(bitPattern: ret)] ?? String(ret)
         }
         if function == .fibValidateSource, validateSourceReturnsDropReasons, ret < 0, ret != Int32.min {

@@ -66,7 +66,9 @@ struct HeadlessMode {
                 guard aggregator.admits(event) else { return }
                 eventsLogged += 1
                 guard format == .json || outputs.recorder != nil else { return }
-                emit(EventRecord(event: event, naming: kernel.naming).jsonLine(realtimeOffsetNs: attached.realtimeOffsetNs))
+                let record = EventRecord(event: event, naming: kernel.naming)
+                if format == .json { out.event(record, realtimeOffsetNs: attached.realtimeOffsetNs) }
+                outputs.recorder?.append(record, realtimeOffsetNs: attached.realtimeOffsetNs)
             }
         }
 

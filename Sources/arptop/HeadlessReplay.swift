@@ -30,7 +30,7 @@ struct HeadlessReplay {
             case .event(let e):
                 guard aggregator.admits(e.event) else { continue }
                 eventsLogged += 1
-                if format == .json { out.line(EventRecord(event: e.event, naming: reader.naming).jsonLine(realtimeOffsetNs: attached.realtimeOffsetNs)) }
+                if format == .json { out.event(EventRecord(event: e.event, naming: reader.naming), realtimeOffsetNs: attached.realtimeOffsetNs) }
             case .snapshot(let s):
                 let snapshot = s.aggregateSnapshot
                 aggregator.naming = reader.naming

@@ -242,7 +242,7 @@ private final class LiveScreen {
         recordFilter.learn(event.interface, name: event.ifname)
         guard recordFilter.matches(event.interface) else { return }
         eventsRecorded += 1
-        recorder.append(EventRecord(event: event, naming: collector.naming).jsonLine(realtimeOffsetNs: collector.screenSource.clock.realtimeOffsetNs))
+        recorder.append(EventRecord(event: event, naming: collector.naming), realtimeOffsetNs: collector.screenSource.clock.realtimeOffsetNs)
     }
 
     private func draw(now: UInt64) {

@@ -62,6 +62,11 @@ final class Recorder {
         buffer.append(0x0A)
     }
 
+    /// An event's line, written straight into the buffer (no String made of it).
+    func append(_ event: EventRecord, realtimeOffsetNs: Int64?) {
+        event.appendJSONLine(to: &buffer, realtimeOffsetNs: realtimeOffsetNs)
+    }
+
     /// Writes what is buffered; rotates first when the file would pass the size bound.
     /// A failure is kept (see `takeFailureToReport`), never thrown: counting goes on.
     func flush() {

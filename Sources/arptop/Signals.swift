@@ -61,6 +61,12 @@ struct StdoutWriter {
         if buffer.count > 1 << 16 { flush() }
     }
 
+    /// An event's line, written straight into the buffer (no String made of it).
+    mutating func event(_ record: EventRecord, realtimeOffsetNs: Int64?) {
+        record.appendJSONLine(to: &buffer, realtimeOffsetNs: realtimeOffsetNs)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         if !closed && !buffer.isEmpty && !writeAll(1, buffer) {
             closed = true  // EPIPE or similar: the reader went away

@@ -104,6 +104,25 @@ struct JSONTests {
         #expect(parsed.serialized == text)
     }
 
+    @Test("the writer grows its buffer: a long line written from a small buffer is whole")
+    func writerGrowsPastItsBuffer() throws {
+        var w = JSONWriter(capacity: 1)
+        let long = String(repeating: "ab\"\u{1}", count: 3_000)
+        w.beginArray()
+        for i in 0..<500 { w.int(Int64.min + Int64(i)) }
+        w.string(long)
+        w.string("k")
+        w.endArray()
+        w.newline()
+        let text = w.text
+        #expect(w.count == text.utf8.count)
+        #expect(text.hasPrefix("[-9223372036854775808,-9223372036854775807,"))
+        #expect(text.hasSuffix(String(repeating: #"ab\"\u0001"#, count: 3_000) + "\",\"k\"]\n"))
+        w.removeAll()
+        w.member("after", true)
+        #expect(w.text == #""after":true"#)
+    }
+
     @Test(arguments: [
         (Int64(0), "1970-01-01T00:00:00.000000Z"),
         (-1_000, "1969-12-31T23:59:59.999999Z"),

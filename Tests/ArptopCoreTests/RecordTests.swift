@@ -153,6 +153,19 @@ struct RecordTests {
         #expect(Set(object.keys) == Set(common + specific))
     }
 
+    @Test("the bytes --json and --record write are the line and a newline, after what was there")
+    func eventLineAsBytes() {
+        var out = Array("previous\n".utf8)
+        var expected = out
+        for event in SampleEvents.all {
+            let record = EventRecord(event: event, naming: TestNaming())
+            record.appendJSONLine(to: &out, realtimeOffsetNs: 1_796_281_920 * 1_000_000_000)
+            expected += Array((record.jsonLine(realtimeOffsetNs: 1_796_281_920 * 1_000_000_000) + "\n").utf8)
+        }
+        #expect(out == expected)
+        #expect(String(decoding: out, as: UTF8.self).split(separator: "\n").count == SampleEvents.all.count + 1)
+    }
+
     @Test func arpOperationsAsWordsOrNumbers() throws {
         var e = SampleEvents.arpReply
         #expect(EventRecord(event: e, naming: TestNaming()).jsonLine.contains(#""arp_op":"reply""#))
