@@ -157,6 +157,14 @@ public struct CellGrid: Equatable, Sendable {
         guard row >= 0, row < rows, col < cols else { return 0 }
         let limit = min(cols, col + (maxWidth ?? cols))
         var c = col
+        if text.isPrintableASCII {
+            for b in text.utf8 {
+                if c + 1 > limit { break }
+                if c >= 0 { set(row, c, Cell(Character(Unicode.Scalar(b)), style: style)) }
+                c += 1
+            }
+            return max(0, c - col)
+        }
         for ch in text {
             var ch = ch
             var w = ch.terminalWidth
@@ -284,5 +292,15 @@ extension Unicode.Scalar {
 
 extension String {
     /// Columns this string takes in a terminal.
-    public var terminalWidth: Int { reduce(0) { $0 + ($1.isTerminalControl ? 1 : $1.terminalWidth) } }
+    public var terminalWidth: Int {
+        if isPrintableASCII { return utf8.count }
+        return reduce(0) { $0 + ($1.isTerminalControl ? 1 : $1.terminalWidth) }
+    }
+
+    /// Only the characters from space to `~`: one column and one byte each, so what is
+    /// measured and drawn per byte is what the per-character rules give (most of what a
+    /// frame draws; control characters and everything else take the general path).
+    var isPrintableASCII: Bool {
+        utf8.allSatisfy { $0 &- 0x20 < 0x5F }
+    }
 }

@@ -65,6 +65,7 @@ enum Format {
         if text.terminalWidth <= width { return text }
         let room = width - ellipsis.terminalWidth
         guard room > 0 else { return String(repeating: ".", count: width) }
+        if text.isPrintableASCII { return String(decoding: text.utf8.prefix(room), as: UTF8.self) + ellipsis }
         var out = "", w = 0
         for ch in text {
             let cw = ch.terminalWidth

@@ -44,8 +44,8 @@ public struct LogFilter: Equatable, Sendable {
         guard isActive else { return model }
         let query = TextMatch.Query(text)
         var m = model
-        m.log.lines = model.log.lines.filter { matches($0, mode: .calls, query: query) }
-        m.log.packets = model.log.packets.filter { matches($0, mode: .packets, query: query) }
+        m.log.lines = LogLines(model.log.lines.lazy.filter { matches($0, mode: .calls, query: query) })
+        m.log.packets = LogLines(model.log.packets.lazy.filter { matches($0, mode: .packets, query: query) })
         if !query.isEmpty {
             m.verdicts.top = model.verdicts.top.filter { query.occurs(in: $0.searchText) }
             if let latest = model.verdicts.latest, !query.occurs(in: latest.searchText) {

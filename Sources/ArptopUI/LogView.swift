@@ -112,7 +112,7 @@ extension Painter {
 extension Painter {
     /// Packet mode: one line per ARP packet (time, interface, op, sender -> target, verdict,
     /// why), the selected one highlighted, its chain expanded under it on Enter.
-    mutating func packetLines(_ lines: [LogLine], window: UIState.LogWindow, state: UIState, rect: Rect, verdictsUnavailable: String?) {
+    mutating func packetLines(_ lines: LogLines, window: UIState.LogWindow, state: UIState, rect: Rect, verdictsUnavailable: String?) {
         let visible = lines[window.range]
         let packets = visible.map { $0.packet ?? PacketLine(op: "", sender: "", target: "", verdict: nil) }
         let timeW = min(26, max(4, visible.map(\.time.terminalWidth).max() ?? 15))

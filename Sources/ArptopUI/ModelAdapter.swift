@@ -66,17 +66,17 @@ extension ScreenModel {
                 packet: VerdictsAdapter.packetLine(e, interface: interface, naming: naming) { aggregator.name(of: $0) })
             return (line, !e.ifname.isEmpty || !known.isEmpty)
         }
-        let lines: [LogLine]
-        let packets: [LogLine]
+        let lines: LogLines
+        let packets: LogLines
         if let lineCache {
             lineCache.refresh(log: log, filter: aggregator.interfaceFilter, limit: maxLogLines, today: times.today,
                               namespaces: source.namespaces, line: line)
             lines = lineCache.lines
             packets = lineCache.packets
         } else {
-            lines = log.recent(maxLogLines, filter: aggregator.interfaceFilter).map { line($0.sequence, $0.event).line }
+            lines = LogLines(log.recent(maxLogLines, filter: aggregator.interfaceFilter).lazy.map { line($0.sequence, $0.event).line })
             // Packet mode lists the packets among those lines (already built: no second pass over the log).
-            packets = lines.filter { $0.function == .arpProcess }
+            packets = LogLines(lines.lazy.filter { $0.function == .arpProcess })
         }
         let interfaces = Self.interfacesSeen(aggregator)
         self.init(
@@ -113,9 +113,9 @@ extension ScreenModel {
 /// A line whose interface had no name yet is formatted again on every refresh until it has one.
 public final class LogLineCache: @unchecked Sendable {
     /// Oldest first, each passing the filter; at most `limit`.
-    private(set) var lines: [LogLine] = []
-    /// The arp_process lines among `lines`, oldest first (packet mode).
-    private(set) var packets: [LogLine] = []
+    private(set) var lines = LogLines()
+    /// The arp_process lines among `lines`, oldest first (packet mode), kept along with them.
+    private(set) var packets = LogLines()
     /// Sequence numbers of lines whose interface had no name when formatted.
     private var unnamed: Set<UInt64> = []
     /// The first sequence number not looked at yet.
@@ -130,12 +130,10 @@ public final class LogLineCache: @unchecked Sendable {
     typealias Format = (UInt64, ProbeEvent) -> (line: LogLine, named: Bool)
 
     func refresh(log: EventLog, filter: InterfaceFilter, limit: Int, today: Int64?, namespaces: NamespaceNames, line: Format) {
-        let before = (lines.first?.sequence, lines.last?.sequence, lines.count)
-        var reformatted = !unnamed.isEmpty
         if filter != self.filter || limit != self.limit || today != self.today || namespaces != self.namespaces || next > log.received {
-            lines = []
+            lines.removeAll()
+            packets.removeAll()
             unnamed = []
-            reformatted = true
             next = 0
             self.filter = filter
             self.limit = limit
@@ -143,42 +141,47 @@ public final class LogLineCache: @unchecked Sendable {
             self.namespaces = namespaces
         }
         // Lines the log no longer keeps (cleared, or pushed out by newer events) go.
-        let firstKept = log.firstSequence
-        if let first = lines.first, first.sequence < firstKept {
-            let gone = lines.prefix { $0.sequence < firstKept }.count
-            for l in lines.prefix(gone) { unnamed.remove(l.sequence) }
-            lines.removeFirst(gone)
-        }
+        dropLines(before: log.firstSequence)
         // Names learned since: the lines that lacked one are formatted again.
         for sequence in unnamed {
-            guard let index = index(of: sequence), let event = log.event(sequence) else { unnamed.remove(sequence); continue }
+            guard let index = Self.index(of: sequence, in: lines), let event = log.event(sequence) else { unnamed.remove(sequence); continue }
             let (l, named) = line(sequence, event)
             lines[index] = l
+            if l.function == .arpProcess, let p = Self.index(of: sequence, in: packets) { packets[p] = l }
             if named { unnamed.remove(sequence) }
         }
         for e in log.recent(limit, filter: filter, since: next) {
             let (l, named) = line(e.sequence, e.event)
             lines.append(l)
+            if l.function == .arpProcess { packets.append(l) }
             if !named { unnamed.insert(e.sequence) }
         }
         next = log.received
-        if lines.count > limit {
-            for l in lines.prefix(lines.count - limit) { unnamed.remove(l.sequence) }
-            lines.removeFirst(lines.count - limit)
-        }
-        // Packet mode's list follows the lines.
-        if reformatted || before != (lines.first?.sequence, lines.last?.sequence, lines.count) {
-            packets = lines.filter { $0.function == .arpProcess }
-        }
+        if lines.count > limit { dropLines(before: lines[lines.count - limit].sequence) }
     }
 
-    /// The index of the line numbered `sequence` (lines are in sequence order).
-    private func index(of sequence: UInt64) -> Int? {
+    /// Forgets the lines (and packets) numbered below `sequence`.
+    private func dropLines(before sequence: UInt64) {
+        let gone = Self.lowerBound(sequence, in: lines)
+        guard gone > 0 else { return }
+        if !unnamed.isEmpty { for l in lines.prefix(gone) { unnamed.remove(l.sequence) } }
+        lines.removeFirst(gone)
+        packets.removeFirst(Self.lowerBound(sequence, in: packets))
+    }
+
+    /// The index of the first line numbered `sequence` or more (lines are in sequence order).
+    private static func lowerBound(_ sequence: UInt64, in lines: LogLines) -> Int {
         var low = 0, high = lines.count
         while low < high {
             let mid = (low + high) / 2
             if lines[mid].sequence < sequence { low = mid + 1 } else { high = mid }
         }
-        return low < lines.count && lines[low].sequence == sequence ? low : nil
+        return low
+    }
+
+    /// The index of the line numbered `sequence`.
+    private static func index(of sequence: UInt64, in lines: LogLines) -> Int? {
+        let i = lowerBound(sequence, in: lines)
+        return i < lines.count && lines[i].sequence == sequence ? i : nil
     }
 }

@@ -125,10 +125,10 @@ public struct HistogramBar: Sendable, Equatable {
 
 public struct LogModel: Sendable, Equatable {
     /// The lines held (oldest first, ascending `sequence`); the screen shows the newest at the bottom.
-    public var lines: [LogLine]
+    public var lines: LogLines
     /// The packets (arp_process calls, each with its `packet`) held, oldest first: what the log
-    /// shows in packet mode. Taken from the whole event log, not from `lines`.
-    public var packets: [LogLine] = []
+    /// shows in packet mode. The arp_process lines among `lines`.
+    public var packets: LogLines = []
     /// Events received for the log since start (or the last clear), including ones no longer held.
     public var total: UInt64
     /// Events the kernel could not hand over (ring buffer full). Always shown.
@@ -144,7 +144,7 @@ public struct LogModel: Sendable, Equatable {
     public var notice: String?
     public var noticeIsError: Bool
 
-    public init(lines: [LogLine] = [], packets: [LogLine] = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0,
+    public init(lines: LogLines = [], packets: LogLines = [], total: UInt64 = 0, dropped: UInt64 = 0, sampled: UInt64 = 0,
                 missed: UInt64 = 0, missedExact: Bool = true, notice: String? = nil, noticeIsError: Bool = false) {
         self.packets = packets
         self.missed = missed

@@ -75,7 +75,7 @@ public struct UIState: Sendable {
     }
     public var layout: Layout { Layout.compute(size: size, zoomed: isZoomed, model: displayedModel, verdicts: showsVerdicts) }
     /// The log lines of the current mode: every call, or the packets.
-    public var logLines: [LogLine] { logMode == .calls ? displayedModel.log.lines : displayedModel.log.packets }
+    public var logLines: LogLines { logMode == .calls ? displayedModel.log.lines : displayedModel.log.packets }
     /// The selected top unanswered row, if it is still in the table.
     public var selectedUnansweredRow: UnansweredRow? {
         guard let key = selectedUnanswered else { return nil }

@@ -1,7 +1,7 @@
 // arptop-bench: user-space benchmarks of arptop (BENCHMARKS.md). Not part of `swift test`.
 //
 //   arptop-bench decode [--events N]      ring-buffer records/s: decode, + log, + JSON
-//   arptop-bench render [--frames N]      one live-view frame at 200×60 (model build + render)
+//   arptop-bench render [--frames N] [--live-only]   one live-view frame at 200×60 (model build + render)
 //   arptop-bench rss [--events N] [--log-size N]   resident memory after N events
 //   arptop-bench all                      all three, default sizes
 //
@@ -278,7 +278,8 @@ func percentile(_ sorted: [UInt64], _ p: Double) -> Double {
     Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6
 }
 
-func benchRender(frames: Int) {
+/// `liveOnly`: only the frame LiveMode draws (for profiling it alone).
+func benchRender(frames: Int, liveOnly: Bool = false) {
     let names = naming()
     var aggregator = Aggregator(naming: names)
     for s in 0...60 { aggregator.ingest(makeSnapshot(second: s, rows: 256)) }
@@ -296,6 +297,16 @@ func benchRender(frames: Int) {
     let lineCache = LogLineCache()
     var cells = 0
     for i in 0..<(frames + 5) {
+        if liveOnly {
+            forEachRecord(makeRecords(64), total: 20) { raw in if let e = decode(raw) { log.append(e) } }
+            let t5 = threadCPUNs()
+            state.update(ScreenModel(aggregator: aggregator, log: log, source: source, elapsedSeconds: 61, lineCache: lineCache))
+            let cachedGrid = Renderer.render(state, glyphs: .unicode)
+            let t6 = threadCPUNs()
+            cells &+= cachedGrid.size.rows
+            if i >= 5 { cachedFrame.append(t6 - t5) }
+            continue
+        }
         let t0 = threadCPUNs()
         let model = ScreenModel(aggregator: aggregator, log: log, source: source, elapsedSeconds: 61)
         state.update(model)
@@ -321,6 +332,12 @@ func benchRender(frames: Int) {
         }
     }
     build.sort(); render.sort(); total.sort(); build60.sort(); cachedFrame.sort()
+    if liveOnly {
+        print("render: \(frames) frames at 200×60, LiveMode's frame only")
+        print("  " + leftAligned("frame with LogLineCache, 20 new events (LiveMode)", 48)
+              + cFormat(" median %.3f ms  p99 %.3f ms", percentile(cachedFrame, 0.5), percentile(cachedFrame, 0.99)))
+        return
+    }
     print("render: \(frames) frames at 200×60 (4 panes, 256 count rows, 60 s of history, 10000-event log), one thread")
     for (name, xs) in [("ScreenModel build (aggregates + log -> model)", build),
                        ("Renderer.render (model -> cell grid)", render),
@@ -360,7 +377,7 @@ switch args.first ?? "all" {
 case "decode":
     benchDecode(events: option("--events", default: 5_000_000))
 case "render":
-    benchRender(frames: option("--frames", default: 300))
+    benchRender(frames: option("--frames", default: 300), liveOnly: args.contains("--live-only"))
 case "rss":
     benchRSS(events: option("--events", default: 10_000_000), logSize: option("--log-size", default: 10_000))
 case "all":

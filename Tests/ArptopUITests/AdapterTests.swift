@@ -162,6 +162,33 @@ struct LogLineCacheTests {
         append(5); check("after the clear")
     }
 
+    @Test("thousands of lines: the incremental lines and packets equal a build from scratch as the log turns over")
+    func incrementalOverManyChunks() {
+        let cache = LogLineCache()
+        var log = EventLog(capacity: 2_000)
+        let aggregator = AdapterTests.aggregator()
+        var t: UInt64 = 1_000_000_000
+        func append(_ n: Int) {
+            for i in 0..<n {
+                t += 1_000_000
+                log.append(ProbeEvent(timestampNs: t, function: i % 3 == 0 ? .arpProcess : .fibLookup, cpu: 0,
+                                      interface: AdapterTests.va, ifname: "va", ret: 0, arpOp: 1))
+            }
+        }
+        func check(_ step: String) {
+            let cached = ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2,
+                                     maxLogLines: 1_500, lineCache: cache)
+            let plain = ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2, maxLogLines: 1_500)
+            #expect(cached.log.lines.map(\.sequence) == plain.log.lines.map(\.sequence), "\(step)")
+            #expect(cached.log.lines == plain.log.lines, "\(step)")
+            #expect(cached.log.packets == plain.log.packets, "\(step)")
+        }
+        append(1_000); check("1,000 lines")
+        for round in 0..<8 { append(377); check("round \(round): the limit cuts, then the log evicts") }
+        log.clear(); check("cleared")
+        append(300); check("after the clear")
+    }
+
     @Test("lines formatted yesterday gain their date after midnight")
     func newDayReformats() throws {
         let cache = LogLineCache()

@@ -101,7 +101,7 @@ enum Fixtures {
                           now: .realtime(ns: atMonotonic754 + 1_046 * 1_000_000_000))
     }()
 
-    static func logLines(count: Int = 40, firstSequence: UInt64 = 2_001) -> [LogLine] {
+    static func logLines(count: Int = 40, firstSequence: UInt64 = 2_001) -> LogLines {
         let times = clock.times()
         let templates: [(KernelFunction, String, String, String, Bool)] = [
             (.arpProcess, "va", "request who-has 10.77.0.1 tell 10.77.0.2 (aa:bb:cc:dd:ee:02)", "0", false),
@@ -112,14 +112,14 @@ enum Fixtures {
             (.fibLookup, "lo", "table 255 iif 1 oif 0 10.99.0.7 -> 10.77.0.1", "EAGAIN", true),
             (.arpProcess, "va", "request who-has 10.77.0.1 tell 10.99.0.7 (aa:bb:cc:dd:ee:07) rp_filter=1", "NET_RX_DROP", true),
         ]
-        return (0..<count).map { i in
+        return LogLines((0..<count).lazy.map { i in
             let seq = Int(firstSequence) + i
             let t = templates[seq % templates.count]
             let micros = 412_006 + (seq - 2_001) * 24_319
             return LogLine(
                 sequence: UInt64(seq), time: times.string(UInt64(754_000_000_000 + micros * 1_000)),
                 cpu: UInt32(seq % 3 == 0 ? 1 : 0), interface: t.1, function: t.0, details: t.2, returnName: t.3, isError: t.4)
-        }
+        })
     }
 
     static func model(logLines: Int = 120) -> ScreenModel {

@@ -50,7 +50,7 @@ struct GoldenTests {
             p.interfaces = p.interfaces.filter { $0.id == Fixtures.va }
             return p
         }
-        model.log.lines = model.log.lines.filter { $0.interface == "va" }
+        model.log.lines = LogLines(model.log.lines.filter { $0.interface == "va" })
         var state = Fixtures.state(Self.wide, model: model)
         _ = state.handle(.character("i"))
         _ = state.handle(.home)

@@ -24,6 +24,32 @@ struct RenderingTests {
         #expect(g.line(0) == "a?[ ")
     }
 
+    @Test("printable ASCII takes the per-byte path; it measures, draws and cuts as the per-character rules do",
+          arguments: ["", "va 10.77.0.1 -> 10.77.0.2 RTN_LOCAL ~", "a\r\nb", "tab\there", "e\u{301}x", "網路 ab", "ok ✔ done",
+                      "flag 🇫🇷 x", "\u{7F}del", "nul\u{0}x"])
+    func asciiFastPathAgreesWithTheGeneralRules(text: String) {
+        let perCharacter = text.reduce(0) { $0 + ($1.isTerminalControl ? 1 : $1.terminalWidth) }
+        #expect(text.terminalWidth == perCharacter)
+        #expect(text.isPrintableASCII == text.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) })
+        for width in [0, 1, 3, 8, 80] {
+            var fast = CellGrid(rows: 1, cols: 80), general = CellGrid(rows: 1, cols: 80)
+            let written = fast.put(text, row: 0, col: 2, maxWidth: width)
+            var c = 2
+            for ch in text {  // the general rule, character by character
+                let w = ch.isTerminalControl ? 1 : ch.terminalWidth
+                if w == 0 { continue }
+                if c + w > 2 + width { break }
+                general.put(ch.isTerminalControl ? "?" : String(ch), row: 0, col: c)
+                c += w
+            }
+            #expect(written == c - 2, "width \(width)")
+            #expect(fast.line(0) == general.line(0), "width \(width)")
+            let cut = Format.truncate(text, width: width, ellipsis: "…")
+            #expect(cut.terminalWidth <= width)
+            if perCharacter <= width { #expect(cut == text) } else if width > 1 { #expect(cut.hasSuffix("…")) }
+        }
+    }
+
     @Test func formatting() {
         #expect(Format.count(0) == "0")
         #expect(Format.count(1_234_567) == "1,234,567")
