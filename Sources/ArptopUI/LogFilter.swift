@@ -40,12 +40,18 @@ public struct LogFilter: Equatable, Sendable {
     /// `model` with only what matches: the calls, the packets and the top unanswered rows
     /// (the latest unanswered packet becomes the latest matching one). Counts, rates and the
     /// log's totals are untouched: the filter hides lines, it does not change what was counted.
-    public func apply(to model: ScreenModel) -> ScreenModel {
+    /// With `memo` (the UI state's), a live refresh tests only the lines that arrived since
+    /// the last one.
+    public func apply(to model: ScreenModel) -> ScreenModel { apply(to: model, memo: nil) }
+
+    func apply(to model: ScreenModel, memo: FilteredLines.Memo?) -> ScreenModel {
         guard isActive else { return model }
         let query = TextMatch.Query(text)
         var m = model
-        m.log.lines = LogLines(model.log.lines.lazy.filter { matches($0, mode: .calls, query: query) })
-        m.log.packets = LogLines(model.log.packets.lazy.filter { matches($0, mode: .packets, query: query) })
+        m.log.lines = memo?.calls.kept(of: model.log.lines, by: self, mode: .calls, query: query)
+            ?? FilteredLines.all(of: model.log.lines, by: self, mode: .calls, query: query)
+        m.log.packets = memo?.packets.kept(of: model.log.packets, by: self, mode: .packets, query: query)
+            ?? FilteredLines.all(of: model.log.packets, by: self, mode: .packets, query: query)
         if !query.isEmpty {
             m.verdicts.top = model.verdicts.top.filter { query.occurs(in: $0.searchText) }
             if let latest = model.verdicts.latest, !query.occurs(in: latest.searchText) {
@@ -53,6 +59,51 @@ public struct LogFilter: Equatable, Sendable {
             }
         }
         return m
+    }
+}
+
+/// The lines a filter kept of the last lines it was given, for the next lines of the same
+/// origin (a `LogLineCache`'s, refresh after refresh): those gained lines at the end and lost
+/// some at the front, so only the new ones are tested. Anything else is filtered whole.
+final class FilteredLines: @unchecked Sendable {
+    /// One per log mode: what `UIState` keeps between refreshes.
+    final class Memo: Sendable {
+        let calls = FilteredLines()
+        let packets = FilteredLines()
+    }
+
+    private struct Key: Equatable {
+        let filter: LogFilter
+        let mode: LogMode
+        let origin: LogLines.Origin
+    }
+
+    private var key: Key?
+    /// The newest sequence number tested.
+    private var newest: UInt64 = 0
+    private var kept = LogLines()
+
+    static func all(of lines: LogLines, by filter: LogFilter, mode: LogMode, query: TextMatch.Query) -> LogLines {
+        LogLines(lines.lazy.filter { filter.matches($0, mode: mode, query: query) })
+    }
+
+    func kept(of lines: LogLines, by filter: LogFilter, mode: LogMode, query: TextMatch.Query) -> LogLines {
+        guard let origin = lines.origin, let first = lines.first?.sequence, let last = lines.last?.sequence else {
+            key = nil
+            return Self.all(of: lines, by: filter, mode: mode, query: query)
+        }
+        let key = Key(filter: filter, mode: mode, origin: origin)
+        if key == self.key, last >= newest {
+            kept.removeFirst(kept.firstIndex(atOrAfter: first))
+            for i in lines.firstIndex(atOrAfter: newest + 1)..<lines.count where filter.matches(lines[i], mode: mode, query: query) {
+                kept.append(lines[i])
+            }
+        } else {
+            self.key = key
+            kept = Self.all(of: lines, by: filter, mode: mode, query: query)
+        }
+        newest = last
+        return kept
     }
 }
 

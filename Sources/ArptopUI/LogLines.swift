@@ -9,6 +9,17 @@ public struct LogLines: RandomAccessCollection, MutableCollection, Equatable, Se
     private var chunks: [[LogLine]] = []
     private var head = 0
     public private(set) var count = 0
+    /// Set by the `LogLineCache` the lines came from: lines of the same origin with the same
+    /// sequence number are the same line, so a filter can test only the lines that are new
+    /// (see `FilteredLines`). Not part of equality; replacing a line clears it.
+    var origin: Origin?
+
+    struct Origin: Equatable, Sendable {
+        /// The cache (a random number per cache).
+        let source: UInt64
+        /// Raised whenever the cache rewrote a line it had handed out, or started over.
+        let revision: UInt64
+    }
 
     public init() {}
 
@@ -31,7 +42,24 @@ public struct LogLines: RandomAccessCollection, MutableCollection, Equatable, Se
             precondition(position >= 0 && position < count, "log line index out of range")
             let i = position + head
             chunks[i / Self.chunkSize][i % Self.chunkSize] = newValue
+            origin = nil
         }
+    }
+
+    /// The index of the first line numbered `sequence` or more (lines are in sequence order).
+    func firstIndex(atOrAfter sequence: UInt64) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if self[mid].sequence < sequence { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The index of the line numbered `sequence`.
+    func index(of sequence: UInt64) -> Int? {
+        let i = firstIndex(atOrAfter: sequence)
+        return i < count && self[i].sequence == sequence ? i : nil
     }
 
     public mutating func append(_ line: LogLine) {

@@ -124,6 +124,9 @@ public final class LogLineCache: @unchecked Sendable {
     private var limit = 0
     private var today: Int64?
     private var namespaces = NamespaceNames()
+    /// The origin the lines carry: lines already handed out change only with the revision.
+    private let source = UInt64.random(in: 1...UInt64.max)
+    private var revision: UInt64 = 0
 
     public init() {}
 
@@ -135,6 +138,7 @@ public final class LogLineCache: @unchecked Sendable {
             packets.removeAll()
             unnamed = []
             next = 0
+            revision += 1
             self.filter = filter
             self.limit = limit
             self.today = today
@@ -144,10 +148,11 @@ public final class LogLineCache: @unchecked Sendable {
         dropLines(before: log.firstSequence)
         // Names learned since: the lines that lacked one are formatted again.
         for sequence in unnamed {
-            guard let index = Self.index(of: sequence, in: lines), let event = log.event(sequence) else { unnamed.remove(sequence); continue }
+            guard let index = lines.index(of: sequence), let event = log.event(sequence) else { unnamed.remove(sequence); continue }
             let (l, named) = line(sequence, event)
             lines[index] = l
-            if l.function == .arpProcess, let p = Self.index(of: sequence, in: packets) { packets[p] = l }
+            if l.function == .arpProcess, let p = packets.index(of: sequence) { packets[p] = l }
+            revision += 1
             if named { unnamed.remove(sequence) }
         }
         for e in log.recent(limit, filter: filter, since: next) {
@@ -158,30 +163,16 @@ public final class LogLineCache: @unchecked Sendable {
         }
         next = log.received
         if lines.count > limit { dropLines(before: lines[lines.count - limit].sequence) }
+        lines.origin = LogLines.Origin(source: source, revision: revision)
+        packets.origin = lines.origin
     }
 
     /// Forgets the lines (and packets) numbered below `sequence`.
     private func dropLines(before sequence: UInt64) {
-        let gone = Self.lowerBound(sequence, in: lines)
+        let gone = lines.firstIndex(atOrAfter: sequence)
         guard gone > 0 else { return }
         if !unnamed.isEmpty { for l in lines.prefix(gone) { unnamed.remove(l.sequence) } }
         lines.removeFirst(gone)
-        packets.removeFirst(Self.lowerBound(sequence, in: packets))
-    }
-
-    /// The index of the first line numbered `sequence` or more (lines are in sequence order).
-    private static func lowerBound(_ sequence: UInt64, in lines: LogLines) -> Int {
-        var low = 0, high = lines.count
-        while low < high {
-            let mid = (low + high) / 2
-            if lines[mid].sequence < sequence { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
-    /// The index of the line numbered `sequence`.
-    private static func index(of sequence: UInt64, in lines: LogLines) -> Int? {
-        let i = lowerBound(sequence, in: lines)
-        return i < lines.count && lines[i].sequence == sequence ? i : nil
+        packets.removeFirst(packets.firstIndex(atOrAfter: sequence))
     }
 }

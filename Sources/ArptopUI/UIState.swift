@@ -180,8 +180,12 @@ public struct UIState: Sendable {
 
     /// Recompute what is shown from the frozen or live model and the filter.
     private mutating func refilter() {
-        shown = shownFilter.apply(to: frozen ?? live)
+        shown = shownFilter.apply(to: frozen ?? live, memo: filteredLines)
     }
+
+    /// What the filter kept of the last model's lines (a copy of the state shares it: a memo,
+    /// whose answers depend only on the lines and the filter given).
+    private let filteredLines = FilteredLines.Memo()
 
     /// The filter (or its draft) changed: show it from the newest line; keep the selected
     /// packet only when it is still shown.

@@ -1,7 +1,8 @@
 // arptop-bench: user-space benchmarks of arptop (BENCHMARKS.md). Not part of `swift test`.
 //
 //   arptop-bench decode [--events N]      ring-buffer records/s: decode, + log, + JSON
-//   arptop-bench render [--frames N] [--live-only]   one live-view frame at 200×60 (model build + render)
+//   arptop-bench render [--frames N] [--live-only] [--filter TEXT]
+//                                         one live-view frame at 200×60 (model build + render)
 //   arptop-bench rss [--events N] [--log-size N]   resident memory after N events
 //   arptop-bench all                      all three, default sizes
 //
@@ -278,8 +279,9 @@ func percentile(_ sorted: [UInt64], _ p: Double) -> Double {
     Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6
 }
 
-/// `liveOnly`: only the frame LiveMode draws (for profiling it alone).
-func benchRender(frames: Int, liveOnly: Bool = false) {
+/// `liveOnly`: only the frame LiveMode draws (for profiling it alone); `filter`: with the
+/// log filtered by that text, typed as a person types it (`/`, the text, Enter).
+func benchRender(frames: Int, liveOnly: Bool = false, filter: String? = nil) {
     let names = naming()
     var aggregator = Aggregator(naming: names)
     for s in 0...60 { aggregator.ingest(makeSnapshot(second: s, rows: 256)) }
@@ -292,6 +294,11 @@ func benchRender(frames: Int, liveOnly: Bool = false) {
     let source = ScreenSource(host: "bench-host", kernelRelease: "6.1.0-56-amd64", probes: probes, clock: .sinceBoot)
     let size = TerminalSize(rows: 60, cols: 200)
     var state = UIState(model: .empty(host: source.host, kernelRelease: source.kernelRelease), size: size, refreshInterval: 1)
+    if let filter {
+        _ = state.handle(.character("/"))
+        for ch in filter { _ = state.handle(.character(ch)) }
+        _ = state.handle(.enter)
+    }
 
     var build: [UInt64] = [], render: [UInt64] = [], total: [UInt64] = [], build60: [UInt64] = [], cachedFrame: [UInt64] = []
     let lineCache = LogLineCache()
@@ -333,7 +340,7 @@ func benchRender(frames: Int, liveOnly: Bool = false) {
     }
     build.sort(); render.sort(); total.sort(); build60.sort(); cachedFrame.sort()
     if liveOnly {
-        print("render: \(frames) frames at 200×60, LiveMode's frame only")
+        print("render: \(frames) frames at 200×60, LiveMode's frame only" + (filter.map { ", log filtered by \"\($0)\"" } ?? ""))
         print("  " + leftAligned("frame with LogLineCache, 20 new events (LiveMode)", 48)
               + cFormat(" median %.3f ms  p99 %.3f ms", percentile(cachedFrame, 0.5), percentile(cachedFrame, 0.99)))
         return
@@ -377,7 +384,8 @@ switch args.first ?? "all" {
 case "decode":
     benchDecode(events: option("--events", default: 5_000_000))
 case "render":
-    benchRender(frames: option("--frames", default: 300), liveOnly: args.contains("--live-only"))
+    benchRender(frames: option("--frames", default: 300), liveOnly: args.contains("--live-only"),
+                filter: args.firstIndex(of: "--filter").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil })
 case "rss":
     benchRSS(events: option("--events", default: 10_000_000), logSize: option("--log-size", default: 10_000))
 case "all":

@@ -51,3 +51,55 @@ struct LogFilterTests {
         #expect(!LogFilter(text: "10.77.0.5", errorsOnly: true).matches(packet, mode: .packets))
     }
 }
+
+@Suite("The log filter between refreshes")
+struct FilteredLinesTests {
+    @Test("live refreshes test only the new lines, and show what filtering every line shows: new events, eviction, names learned, pause, clear")
+    func incrementalEqualsWhole() {
+        let cache = LogLineCache()
+        var log = EventLog(capacity: 600)
+        let unnamed = InterfaceID(netns: 4_026_531_840, ifindex: 9)
+        let ids = [AdapterTests.va, AdapterTests.eth0, unnamed]
+        var aggregator = AdapterTests.aggregator()
+        var t: UInt64 = 1_000_000_000
+        func append(_ n: Int) {
+            for i in 0..<n {
+                t += 1_000_000
+                let id = ids[i % ids.count]
+                log.append(ProbeEvent(timestampNs: t, function: i % 2 == 0 ? .arpProcess : .fibLookup, cpu: 0, interface: id,
+                                      ifname: id == unnamed ? "" : ["va", "eth0"][i % ids.count], ret: i % 5 == 0 ? -11 : 0, arpOp: 1))
+            }
+        }
+        func model() -> ScreenModel {
+            ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2, maxLogLines: 400, lineCache: cache)
+        }
+        append(100)
+        var state = UIState(model: model(), size: TerminalSize(rows: 48, cols: 160))
+        var checked = 0
+        func check(_ step: String) {
+            let whole = state.shownFilter.apply(to: state.unfilteredModel)
+            #expect(state.displayedModel.log.lines == whole.log.lines, "\(step)")
+            #expect(state.displayedModel.log.packets == whole.log.packets, "\(step)")
+            checked += state.displayedModel.log.lines.count
+        }
+        for text in ["eth9", "va", "1.0"] {
+            _ = state.handle(.escape)  // the last filter off
+            state.applyFilter(text)
+            #expect(state.filter.text == text)
+            check("\(text): filtered")
+            for round in 0..<4 { append(90); state.update(model()); check("\(text): refresh \(round)") }
+            aggregator.ingest(AggregateSnapshot(monotonicNs: t, counts: [AdapterTests.key(.fibLookup, unnamed, "eth9", 0): 1],
+                                                stats: StreamStats()))
+            append(10); state.update(model()); check("\(text): ifindex 9 named eth9 by the counts")
+            if text == "eth9" { #expect(state.displayedModel.log.lines.count > 100, "the name learned reaches the lines already kept") }
+            _ = state.handle(.character(" ")); append(50); state.update(model()); check("\(text): paused")
+            _ = state.handle(.character(" ")); state.update(model()); check("\(text): resumed")
+            _ = state.handle(.character("e")); append(30); state.update(model()); check("\(text): errors only")
+            _ = state.handle(.character("e"))
+            log.clear(); state.update(model()); check("\(text): cleared")
+            append(40); state.update(model()); check("\(text): after the clear")
+            aggregator = AdapterTests.aggregator()
+        }
+        #expect(checked > 1_000, "the filters kept lines to compare")
+    }
+}
