@@ -124,17 +124,9 @@ struct LogLineCacheTests {
         var log = EventLog(capacity: 40)
         let ids = [AdapterTests.va, AdapterTests.eth0, AdapterTests.vb, InterfaceID(netns: 4_026_531_840, ifindex: 9)]
         var aggregator = AdapterTests.aggregator()
-        var t: UInt64 = 1_000_000_000
-        func append(_ n: Int) {
-            for i in 0..<n {
-                t += 1_000_000
-                let id = ids[i % ids.count]
-                // ifindex 9's events carry no name (as a FIB lookup's may); the counts learn one later.
-                let name = id == ids[3] ? "" : ["va", "eth0", "vb"][i % ids.count]
-                log.append(ProbeEvent(timestampNs: t, function: i % 3 == 0 ? .arpProcess : .fibLookup, cpu: UInt32(i % 2),
-                                      interface: id, ifname: name, ret: i % 5 == 0 ? -11 : 0, arpOp: 1))
-            }
-        }
+        // ifindex 9's events carry no name (as a FIB lookup's may); the counts learn one later.
+        var feed = EventFeed(interfaces: [(ids[0], "va"), (ids[1], "eth0"), (ids[2], "vb"), (ids[3], "")], arpEvery: 3)
+        func append(_ n: Int) { feed.append(n, to: &log) }
         func check(_ step: String, limit: Int = 15) {
             let cached = ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2,
                                      maxLogLines: limit, lineCache: cache)
@@ -167,14 +159,8 @@ struct LogLineCacheTests {
         let cache = LogLineCache()
         var log = EventLog(capacity: 2_000)
         let aggregator = AdapterTests.aggregator()
-        var t: UInt64 = 1_000_000_000
-        func append(_ n: Int) {
-            for i in 0..<n {
-                t += 1_000_000
-                log.append(ProbeEvent(timestampNs: t, function: i % 3 == 0 ? .arpProcess : .fibLookup, cpu: 0,
-                                      interface: AdapterTests.va, ifname: "va", ret: 0, arpOp: 1))
-            }
-        }
+        var feed = EventFeed(interfaces: [(AdapterTests.va, "va")], arpEvery: 3)
+        func append(_ n: Int) { feed.append(n, to: &log) }
         func check(_ step: String) {
             let cached = ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2,
                                      maxLogLines: 1_500, lineCache: cache)

@@ -157,3 +157,21 @@ extension UIState {
         _ = handle(.enter)
     }
 }
+
+/// Logged events for the line-cache and filter tests: on `interfaces` in turn (an empty name:
+/// the event carries none, as a FIB lookup's may), an arp_process every `arpEvery` events and
+/// FIB lookups between, every fifth failing with -EAGAIN, a millisecond apart.
+struct EventFeed {
+    var interfaces: [(id: InterfaceID, name: String)]
+    var arpEvery: Int
+    var time: UInt64 = 1_000_000_000
+
+    mutating func append(_ n: Int, to log: inout EventLog) {
+        for i in 0..<n {
+            time += 1_000_000
+            let (id, name) = interfaces[i % interfaces.count]
+            log.append(ProbeEvent(timestampNs: time, function: i % arpEvery == 0 ? .arpProcess : .fibLookup, cpu: UInt32(i % 2),
+                                  interface: id, ifname: name, ret: i % 5 == 0 ? -11 : 0, arpOp: 1))
+        }
+    }
+}

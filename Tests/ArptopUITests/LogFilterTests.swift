@@ -61,15 +61,8 @@ struct FilteredLinesTests {
         let unnamed = InterfaceID(netns: 4_026_531_840, ifindex: 9)
         let ids = [AdapterTests.va, AdapterTests.eth0, unnamed]
         var aggregator = AdapterTests.aggregator()
-        var t: UInt64 = 1_000_000_000
-        func append(_ n: Int) {
-            for i in 0..<n {
-                t += 1_000_000
-                let id = ids[i % ids.count]
-                log.append(ProbeEvent(timestampNs: t, function: i % 2 == 0 ? .arpProcess : .fibLookup, cpu: 0, interface: id,
-                                      ifname: id == unnamed ? "" : ["va", "eth0"][i % ids.count], ret: i % 5 == 0 ? -11 : 0, arpOp: 1))
-            }
-        }
+        var feed = EventFeed(interfaces: [(ids[0], "va"), (ids[1], "eth0"), (unnamed, "")], arpEvery: 2)
+        func append(_ n: Int) { feed.append(n, to: &log) }
         func model() -> ScreenModel {
             ScreenModel(aggregator: aggregator, log: log, source: AdapterTests.source, elapsedSeconds: 2, maxLogLines: 400, lineCache: cache)
         }
@@ -88,7 +81,7 @@ struct FilteredLinesTests {
             #expect(state.filter.text == text)
             check("\(text): filtered")
             for round in 0..<4 { append(90); state.update(model()); check("\(text): refresh \(round)") }
-            aggregator.ingest(AggregateSnapshot(monotonicNs: t, counts: [AdapterTests.key(.fibLookup, unnamed, "eth9", 0): 1],
+            aggregator.ingest(AggregateSnapshot(monotonicNs: feed.time, counts: [AdapterTests.key(.fibLookup, unnamed, "eth9", 0): 1],
                                                 stats: StreamStats()))
             append(10); state.update(model()); check("\(text): ifindex 9 named eth9 by the counts")
             if text == "eth9" { #expect(state.displayedModel.log.lines.count > 100, "the name learned reaches the lines already kept") }
