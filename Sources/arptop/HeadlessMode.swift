@@ -28,20 +28,19 @@ struct HeadlessMode {
                                       realtimeOffsetNs: EventClock.measureRealtimeOffsetNs(),
                                       rootNetns: kernel.namespaces.names.root, probes: kernel.probes)
         outputs.recorder?.start(attached)
-        // The run's one aggregator: the -i filter (resolved as interfaces are seen), and every
-        // snapshot, so the summary names an interface renamed while running by its latest name.
-        var aggregator = Aggregator(naming: kernel.naming, historyWindowNs: 0, interfaceFilter: InterfaceFilter(names: interfaces))
+        // The run's one aggregator: every snapshot, so the summary names an interface renamed
+        // while running by its latest name. What is written goes through -i (the outputs' filter).
+        var aggregator = Aggregator(naming: kernel.naming, historyWindowNs: 0)
         func warn(_ message: String) { writeStderr("arptop: \(message)\n") }
         // A file that cannot be written (a full disk) is said once; counting goes on.
         var attachedCounts = aggregator  // the file exists from the start; the run's counts start at the first snapshot
         attachedCounts.ingest(try kernel.session.readAggregates())
-        if let message = outputs.textfile?.updateReportingOnce(attachedCounts, probes: kernel.probes) { warn(message) }
+        outputs.refreshed(attachedCounts, probes: kernel.probes).forEach(warn)
         var out = StdoutWriter()
         let start = monotonicNow()
         let deadline = duration.map { start + UInt64($0 * 1e9) }
         let interval = UInt64(snapshotInterval * 1e9)
         var nextSnapshot = start + interval
-        var eventsLogged: UInt64 = 0
 
         if format == .json {
             out.line(attached.jsonLine)
@@ -50,12 +49,6 @@ struct HeadlessMode {
             let what = duration.map { "for \(Self.seconds($0))" } ?? "until Ctrl-C"
             writeStderr("arptop: counting \(what)...\n")
         }
-        /// A line for stdout (--json) and the recording.
-        func emit(_ line: String) {
-            if format == .json { out.line(line) }
-            outputs.recorder?.append(line)
-        }
-
         func drain() throws {
             // Namespace names before the events that need them.
             for r in kernel.namespaces.refresh(now: monotonicNow()) {
@@ -63,12 +56,11 @@ struct HeadlessMode {
                 outputs.recorder?.appendHeader(r.jsonLine)
             }
             _ = try kernel.session.drainEvents { event in
-                guard aggregator.admits(event) else { return }
-                eventsLogged += 1
-                guard format == .json || outputs.recorder != nil else { return }
+                aggregator.learn(event)
+                guard outputs.admits(event), format == .json || outputs.recorder != nil else { return }
                 let record = EventRecord(event: event, naming: kernel.naming)
                 if format == .json { out.event(record, realtimeOffsetNs: attached.realtimeOffsetNs) }
-                outputs.recorder?.append(record, realtimeOffsetNs: attached.realtimeOffsetNs)
+                outputs.record(record, realtimeOffsetNs: attached.realtimeOffsetNs)
             }
         }
 
@@ -85,7 +77,8 @@ struct HeadlessMode {
             if monotonicNow() >= nextSnapshot {
                 let snap = try kernel.session.readAggregates()
                 aggregator.ingest(snap)
-                emit(SnapshotRecord(snapshot: snap, naming: kernel.naming, filter: aggregator.interfaceFilter).jsonLine)
+                let record = outputs.record(snap, ingestedBy: aggregator)
+                if format == .json { out.line(record.jsonLine) }
                 outputs.refreshed(aggregator, probes: kernel.probes).forEach(warn)
                 nextSnapshot += interval
             }
@@ -95,9 +88,7 @@ struct HeadlessMode {
         let final = try kernel.lastSnapshot(previous: aggregator.latest, drain: drain)
         aggregator.ingest(final)
         try outputs.finish(
-            final: SnapshotRecord(snapshot: final, naming: kernel.naming, filter: aggregator.interfaceFilter).jsonLine,
-            summary: aggregator.summary(probes: kernel.probes, eventsLogged: eventsLogged),
-            aggregator: aggregator, probes: kernel.probes,
+            final: final, aggregator: aggregator, probes: kernel.probes,
             publish: { report in
                 out.line(format == .json ? report.jsonLine : report.text())
                 out.flush()

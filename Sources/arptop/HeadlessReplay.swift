@@ -48,7 +48,7 @@ struct HeadlessReplay {
         if format == .json { out.line(report.jsonLine) } else { out.line(report.text()) }
         out.flush()
         if let prometheusTextfile {
-            let textfile = PrometheusTextfile(path: prometheusTextfile, filter: aggregator.interfaceFilter)
+            let textfile = PrometheusTextfile(path: prometheusTextfile)
             try textfile.update(aggregator, probes: attached.probes, running: false)
         }
     }

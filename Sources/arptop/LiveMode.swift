@@ -228,21 +228,13 @@ private final class LiveScreen {
 
     private func ingest(_ snapshot: AggregateSnapshot) {
         aggregator.ingest(snapshot)
-        recordFilter = aggregator.resolved(recordFilter)
-        outputs.recorder?.append(SnapshotRecord(snapshot: snapshot, naming: collector.naming, filter: recordFilter).jsonLine)
+        outputs.record(snapshot, ingestedBy: aggregator)
     }
 
-    /// `--record` honours `-i` as `--json` does (not the picker's choice): events and counts
-    /// on those interfaces only, and the summary counts the events written.
-    private lazy var recordFilter = InterfaceFilter(names: interfaces)
-    private var eventsRecorded: UInt64 = 0
-
+    /// `--record` honours `-i` as `--json` does (the outputs' filter, not the picker's choice).
     private func record(_ event: ProbeEvent) {
-        guard let recorder = outputs.recorder else { return }
-        recordFilter.learn(event.interface, name: event.ifname)
-        guard recordFilter.matches(event.interface) else { return }
-        eventsRecorded += 1
-        recorder.append(EventRecord(event: event, naming: collector.naming), realtimeOffsetNs: collector.screenSource.clock.realtimeOffsetNs)
+        guard outputs.recorder != nil, outputs.admits(event) else { return }
+        outputs.record(EventRecord(event: event, naming: collector.naming), realtimeOffsetNs: collector.screenSource.clock.realtimeOffsetNs)
     }
 
     private func draw(now: UInt64) {
@@ -295,17 +287,13 @@ private final class LiveScreen {
     /// time, records the summary and writes the files it owes.
     func finish(_ kernel: KernelRun?) throws {
         if let replayFailure { throw replayFailure }
-        guard let kernel else { return try outputs.finish(final: nil, summary: nil, aggregator: aggregator, probes: []) }
+        guard let kernel else { return try outputs.finish(final: nil, aggregator: aggregator, probes: []) }
         let final = try kernel.lastSnapshot(previous: aggregator.latest) {
             _ = try kernel.session.drainEvents { self.record($0) }
         }
         aggregator.ingest(final)
-        recordFilter = aggregator.resolved(recordFilter)
         // The recording has the `-i` interfaces: so has its summary.
-        try outputs.finish(final: SnapshotRecord(snapshot: final, naming: kernel.naming, filter: recordFilter).jsonLine,
-                           summary: SummaryRecord(probes: kernel.probes, snapshot: final, naming: kernel.naming,
-                                                  filter: recordFilter, eventsLogged: eventsRecorded),
-                           aggregator: aggregator, probes: kernel.probes)
+        try outputs.finish(final: final, aggregator: aggregator, probes: kernel.probes)
     }
 }
 

@@ -12,26 +12,24 @@ import Glibc
 ///
 /// Counts are cumulative since attach and go through the `-i` filter only: the TUI's
 /// clear and interface picker do not touch them. They come from the run's one `Aggregator`
-/// (which knows each interface's latest name), seen through `filter`.
+/// (which knows each interface's latest name), seen through `-i` (`Outputs.filter`).
 final class PrometheusTextfile {
     let path: String
-    /// `-i`: the interfaces counted, whatever the screen shows.
-    let filter: InterfaceFilter
     /// Unix time at which the probes attached.
     let startTime: Double
     /// The last write error reported, so a persistent failure is reported once.
     private var reportedError: String?
 
-    init(path: String, filter: InterfaceFilter, startTime: Double = Date().timeIntervalSince1970) {
+    init(path: String, startTime: Double = Date().timeIntervalSince1970) {
         self.path = path
-        self.filter = filter
         self.startTime = startTime
     }
 
-    /// Rewrites the file from `aggregator`'s counts since attach. `running: false` is the last
-    /// write, as arptop exits: every `arptop_probe_attached` becomes 0.
+    /// Rewrites the file from `aggregator`'s counts since attach, through its interface filter
+    /// (`-i`). `running: false` is the last write, as arptop exits: every
+    /// `arptop_probe_attached` becomes 0.
     func update(_ aggregator: Aggregator, probes: [ProbeStatus], running: Bool = true) throws {
-        try write(PrometheusText.render(aggregator: aggregator.through(filter), probes: probes, startTime: startTime, running: running))
+        try write(PrometheusText.render(aggregator: aggregator, probes: probes, startTime: startTime, running: running))
     }
 
     /// `update`, but a failure is returned (once per distinct message) instead of thrown:

@@ -1,18 +1,49 @@
 import ArptopCore
 import KernelProbes
 
-/// What a run writes besides the screen or stdout: the recording (`--record`) and the
-/// Prometheus file. The live view and the headless modes feed and finish them the same way.
+/// What a run writes besides the screen: the recording (`--record`) and the Prometheus file,
+/// and the `-i` filter of everything written (those two, `--json` and the summary), whatever
+/// the screen shows (the picker's choice is the screen's alone). The live view and the
+/// headless modes feed and finish them the same way.
 final class Outputs {
     let recorder: Recorder?
     let textfile: PrometheusTextfile?
     /// The folders the files go to: write access to them survives the privilege drop.
     let folders: [String]
+    /// `-i`: its names resolved to interfaces as events name them (`admits`) and as the run's
+    /// aggregator sees them in the counts (`record(_:ingestedBy:)`).
+    private(set) var filter: InterfaceFilter
+    /// Events admitted: the summary's `events_logged` (every one was written where it goes).
+    private(set) var eventsAdmitted: UInt64 = 0
 
     init(recordPath: String?, recordMaxBytes: UInt64?, prometheusTextfile: String?, interfaces: Set<String>) throws {
         recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
-        textfile = prometheusTextfile.map { PrometheusTextfile(path: $0, filter: InterfaceFilter(names: interfaces)) }
+        textfile = prometheusTextfile.map { PrometheusTextfile(path: $0) }
         folders = outputFolders(recordPath, prometheusTextfile)
+        filter = InterfaceFilter(names: interfaces)
+    }
+
+    /// Whether `event` is on one of `-i`'s interfaces (then it is counted): what is written.
+    func admits(_ event: ProbeEvent) -> Bool {
+        filter.learn(event.interface, name: event.ifname)
+        guard filter.matches(event.interface) else { return false }
+        eventsAdmitted += 1
+        return true
+    }
+
+    /// An admitted event, into the recording.
+    func record(_ event: EventRecord, realtimeOffsetNs: Int64?) {
+        recorder?.append(event, realtimeOffsetNs: realtimeOffsetNs)
+    }
+
+    /// `aggregator` ingested `snapshot`: `-i`'s names are resolved to the interfaces it has
+    /// seen, and the snapshot's rows on them go to the recording. Returns that record.
+    @discardableResult
+    func record(_ snapshot: AggregateSnapshot, ingestedBy aggregator: Aggregator) -> SnapshotRecord {
+        filter = aggregator.resolved(filter)
+        let record = SnapshotRecord(snapshot: snapshot, naming: aggregator.naming, filter: filter)
+        recorder?.append(record.jsonLine)
+        return record
     }
 
     func close() { recorder?.close() }
@@ -22,27 +53,31 @@ final class Outputs {
         for r in namespaces { recorder?.appendHeader(r.jsonLine) }
     }
 
-    /// Every refresh: the recording flushed and the Prometheus file rewritten from `aggregator`.
-    /// Returns what the operator must be told (a write that failed; each failure once).
+    /// Every refresh: the recording flushed and the Prometheus file rewritten from `aggregator`'s
+    /// counts on `-i`'s interfaces. Returns what the operator must be told (a write that failed;
+    /// each failure once).
     func refreshed(_ aggregator: Aggregator, probes: [ProbeStatus]) -> [String] {
         recorder?.flush()
-        return [recorder?.takeFailureToReport(), textfile?.updateReportingOnce(aggregator, probes: probes)].compactMap { $0 }
+        return [recorder?.takeFailureToReport(), textfile?.updateReportingOnce(aggregator.through(filter), probes: probes)]
+            .compactMap { $0 }
     }
 
-    /// The end of a run: `final` (the snapshot record) and `summary` recorded, `publish` called
-    /// (stdout), the recording flushed, the Prometheus file written with the probes detached.
-    /// Everything owed is written first; then a file that could not be written is thrown (exit 1).
-    func finish(final: String?, summary: SummaryRecord?, aggregator: Aggregator, probes: [ProbeStatus],
+    /// The end of a run: `final` (the last snapshot, which `aggregator` ingested) and the summary
+    /// of `-i`'s interfaces recorded, `publish` called with the summary (stdout), the recording
+    /// flushed, the Prometheus file written with the probes detached. Everything owed is written
+    /// first; then a file that could not be written is thrown (exit 1).
+    func finish(final: AggregateSnapshot?, aggregator: Aggregator, probes: [ProbeStatus],
                 publish: (SummaryRecord) -> Void = { _ in }, warn: (String) -> Void = { _ in }) throws {
-        if let final, let summary {
-            recorder?.append(final)
+        if let final {
+            record(final, ingestedBy: aggregator)
+            let summary = aggregator.through(filter).summary(probes: probes, eventsLogged: eventsAdmitted)
             recorder?.append(summary.jsonLine)
             publish(summary)
         }
         recorder?.flush()
         if let message = recorder?.takeFailureToReport() { warn(message) }
         var textfileFailure: Error?
-        do { try textfile?.update(aggregator, probes: probes, running: false) } catch { textfileFailure = error }
+        do { try textfile?.update(aggregator.through(filter), probes: probes, running: false) } catch { textfileFailure = error }
         if let message = recorder?.failureMessage { throw Failure(message) }
         if let textfileFailure { throw textfileFailure }
     }

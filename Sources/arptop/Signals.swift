@@ -22,6 +22,10 @@ enum Signals {
         sigemptyset(&unblock)
         for sig in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&unblock, sig) }  // SIGWINCH: ncurses sees resizes by it
         sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        // The handler's state is initialised here, on the main thread: a global's first use
+        // runs its lazy initialiser under a lock, which a signal handler must never take.
+        stopRequests = StopRequests()
+        stopSignal = 0
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in

@@ -130,7 +130,12 @@ live_exit() { # mode: q | INT | TERM | HUP | hangup | crash
 		HUP | hangup) $TMUX_SOCK kill-session -t "$name" ;;  # the terminal goes away
 		crash) ;;  # it crashes by itself
 	esac
-	wait_file "$OUT/rel-$name.rc" 60 || log "$name: no exit status"
+	if ! wait_file "$OUT/rel-$name.rc" 60; then
+		log "$name: no exit status"
+		# Where it is stuck, for whoever reads the artifacts (the test fails on the missing status).
+		{ grep -E '^(State|SigPnd|ShdPnd|SigBlk|SigCgt)' "/proc/$pid/status"; cat "/proc/$pid/wchan"; echo
+		  cat "/proc/$pid/stack"; ls -l "/proc/$pid/fd"; } >"$OUT/rel-$name.stuck" 2>&1
+	fi
 	if [ "$mode" != HUP ] && [ "$mode" != hangup ]; then
 		sleep 0.5
 		tty_state "$name" >"$OUT/rel-$name.tty-after"
