@@ -10,38 +10,29 @@ final class Outputs {
     let textfile: PrometheusTextfile?
     /// The folders the files go to: write access to them survives the privilege drop.
     let folders: [String]
-    /// `-i`: its names resolved to interfaces as events name them (`admits`) and as the run's
-    /// aggregator sees them in the counts (`record(_:ingestedBy:)`).
-    private(set) var filter: InterfaceFilter
-    /// Events admitted: the summary's `events_logged` (every one was written where it goes).
-    private(set) var eventsAdmitted: UInt64 = 0
+    /// `-i`: the interfaces of what is written.
+    private(set) var interfaces: OutputInterfaces
 
     init(recordPath: String?, recordMaxBytes: UInt64?, prometheusTextfile: String?, interfaces: Set<String>) throws {
         recorder = try recordPath.map { try Recorder(path: $0, maxBytes: recordMaxBytes) }
         textfile = prometheusTextfile.map { PrometheusTextfile(path: $0) }
         folders = outputFolders(recordPath, prometheusTextfile)
-        filter = InterfaceFilter(names: interfaces)
+        self.interfaces = OutputInterfaces(names: interfaces)
     }
 
-    /// Whether `event` is on one of `-i`'s interfaces (then it is counted): what is written.
-    func admits(_ event: ProbeEvent) -> Bool {
-        filter.learn(event.interface, name: event.ifname)
-        guard filter.matches(event.interface) else { return false }
-        eventsAdmitted += 1
-        return true
-    }
+    /// Whether `event` is on one of `-i`'s interfaces: what is written.
+    func admits(_ event: ProbeEvent) -> Bool { interfaces.admits(event) }
 
     /// An admitted event, into the recording.
     func record(_ event: EventRecord, realtimeOffsetNs: Int64?) {
         recorder?.append(event, realtimeOffsetNs: realtimeOffsetNs)
     }
 
-    /// `aggregator` ingested `snapshot`: `-i`'s names are resolved to the interfaces it has
-    /// seen, and the snapshot's rows on them go to the recording. Returns that record.
+    /// `aggregator` ingested `snapshot`: its rows on `-i`'s interfaces go to the recording.
+    /// Returns that record.
     @discardableResult
     func record(_ snapshot: AggregateSnapshot, ingestedBy aggregator: Aggregator) -> SnapshotRecord {
-        filter = aggregator.resolved(filter)
-        let record = SnapshotRecord(snapshot: snapshot, naming: aggregator.naming, filter: filter)
+        let record = interfaces.record(snapshot, ingestedBy: aggregator)
         recorder?.append(record.jsonLine)
         return record
     }
@@ -58,7 +49,7 @@ final class Outputs {
     /// each failure once).
     func refreshed(_ aggregator: Aggregator, probes: [ProbeStatus]) -> [String] {
         recorder?.flush()
-        return [recorder?.takeFailureToReport(), textfile?.updateReportingOnce(aggregator.through(filter), probes: probes)]
+        return [recorder?.takeFailureToReport(), textfile?.updateReportingOnce(interfaces.counts(of: aggregator), probes: probes)]
             .compactMap { $0 }
     }
 
@@ -70,14 +61,14 @@ final class Outputs {
                 publish: (SummaryRecord) -> Void = { _ in }, warn: (String) -> Void = { _ in }) throws {
         if let final {
             record(final, ingestedBy: aggregator)
-            let summary = aggregator.through(filter).summary(probes: probes, eventsLogged: eventsAdmitted)
+            let summary = interfaces.summary(of: aggregator, probes: probes)
             recorder?.append(summary.jsonLine)
             publish(summary)
         }
         recorder?.flush()
         if let message = recorder?.takeFailureToReport() { warn(message) }
         var textfileFailure: Error?
-        do { try textfile?.update(aggregator.through(filter), probes: probes, running: false) } catch { textfileFailure = error }
+        do { try textfile?.update(interfaces.counts(of: aggregator), probes: probes, running: false) } catch { textfileFailure = error }
         if let message = recorder?.failureMessage { throw Failure(message) }
         if let textfileFailure { throw textfileFailure }
     }

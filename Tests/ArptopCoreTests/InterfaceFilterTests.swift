@@ -64,3 +64,49 @@ struct InterfaceFilterTests {
         #expect(a.total() == 2)
     }
 }
+
+@Suite("What a run writes follows -i, whatever the screen shows")
+struct OutputInterfacesTests {
+    static let eth3 = InterfaceID(netns: rootNetns, ifindex: 3)
+    static let eth4 = InterfaceID(netns: rootNetns, ifindex: 4)
+
+    static func event(on id: InterfaceID, named name: String) -> ProbeEvent {
+        var e = SampleEvents.route
+        e.interface = id
+        e.ifname = name
+        return e
+    }
+
+    @Test("events: admitted on -i's interfaces only, named or (once resolved) not; each admitted one counted")
+    func eventsAreAdmittedByInterface() {
+        var out = OutputInterfaces(names: ["eth3"])
+        let admitted = [(Self.eth3, ""), (Self.eth3, "eth3"), (Self.eth3, ""), (Self.eth4, "eth4")].map { id, name in
+            out.admits(Self.event(on: id, named: name))
+        }
+        // A nameless call before eth3 was seen is not; once eth3 is known, its calls are, named or not.
+        #expect(admitted == [false, true, true, false])
+        #expect(out.eventsAdmitted == 2)
+        var all = OutputInterfaces(names: [])
+        let any = all.admits(Self.event(on: Self.eth4, named: ""))
+        #expect(any && all.eventsAdmitted == 1)
+    }
+
+    @Test("snapshots, counts and summary: -i's interfaces, resolved by the aggregator, not the picker's choice")
+    func countsFollowTheOutputsFilter() throws {
+        var out = OutputInterfaces(names: ["eth3"])
+        // The screen shows eth4 only (a picker's choice); the aggregator sees eth3 in the counts.
+        var a = Aggregator(naming: TestNaming(), interfaceFilter: .interfaces([Self.eth4]))
+        let s = snapshot(at: 1, [key(.arpProcess, "eth3", ifindex: 3): 5, key(.arpProcess, "eth4", ifindex: 4): 2])
+        a.ingest(s)
+        #expect(a.total() == 2)
+        let record = out.record(s, ingestedBy: a)
+        #expect(record.rows.map(\.interface) == [Self.eth3], "the snapshot's rows on eth3 only")
+        let nameless = out.admits(Self.event(on: Self.eth3, named: ""))
+        #expect(nameless, "eth3 known from the counts: a nameless call is admitted")
+        #expect(out.counts(of: a).total() == 5)
+        let summary = out.summary(of: a, probes: [])
+        #expect(summary.eventsLogged == 1)
+        let rows = summary.functions.flatMap(\.rows)
+        #expect(rows.allSatisfy { $0.interface == Self.eth3 })
+    }
+}
