@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "ArptopCore", "ArptopUI", "KernelProbes", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Sources/arptop",
             exclude: ["man", "demo", "debian"],

@@ -153,9 +153,9 @@ struct Arptop: ParsableCommand {
             guard prometheusTextfile.hasSuffix(".prom") else {
                 throw ValidationError("--prometheus-textfile: '\(prometheusTextfile)' must end in .prom (node_exporter's textfile collector reads only *.prom)")
             }
-            let directory = PathName.deletingLastComponent(prometheusTextfile)
+            let directory = folder(of: prometheusTextfile)
             var isDirectory = false
-            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory else {
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory else {
                 throw ValidationError("--prometheus-textfile: no directory '\(directory)' (use node_exporter's --collector.textfile.directory)")
             }
         }

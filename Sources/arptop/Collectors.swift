@@ -2,6 +2,7 @@ import ArptopCore
 import ArptopUI
 import Glibc
 import KernelProbes
+import SystemPackage
 
 /// Where the live screen's data comes from: the kernel (a `ProbeSession`) or a recording.
 protocol Collector: AnyObject {
@@ -74,7 +75,7 @@ final class ReplayCollector: Collector {
     private var namesReported = NamespaceNames()
 
     init(path: String, loop: Bool = false, label: String? = nil) throws {
-        self.label = label ?? "replay \(PathName.lastComponent(path))"
+        self.label = label ?? "replay \(FilePath(path).lastComponent?.string ?? path)"
         let reader: RecordingReader
         let first: NumberedRecord?
         do {
