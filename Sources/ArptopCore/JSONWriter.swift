@@ -31,12 +31,6 @@ struct JSONWriter: ~Copyable {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
-    /// Forgets what was written (the buffer is kept for the next line).
-    mutating func removeAll() {
-        count = 0
-        afterValue = false
-    }
-
     // MARK: structure
 
     /// Ends a line of NDJSON: the next value starts a new top-level value.
@@ -59,8 +53,7 @@ struct JSONWriter: ~Copyable {
         reserve(n + 4)
         if afterValue { put(UInt8(ascii: ",")) }
         put(UInt8(ascii: "\""))
-        (base + count).update(from: key.utf8Start, count: n)
-        count += n
+        put(key.utf8Start, count: n)
         put(UInt8(ascii: "\""))
         put(UInt8(ascii: ":"))
         afterValue = false
@@ -191,11 +184,17 @@ struct JSONWriter: ~Copyable {
         count += 1
     }
 
+    /// Stores `n` bytes from `start`; room was reserved.
+    @inline(__always)
+    private mutating func put(_ start: UnsafePointer<UInt8>, count n: Int) {
+        (base + count).update(from: start, count: n)
+        count += n
+    }
+
     /// Stores `run`, reserving room for it.
     private mutating func putAll(_ run: UnsafeBufferPointer<UInt8>) {
         reserve(run.count)
-        if let start = run.baseAddress { (base + count).update(from: start, count: run.count) }
-        count += run.count
+        if let start = run.baseAddress { put(start, count: run.count) }
     }
 
     @inline(__always)
@@ -206,8 +205,7 @@ struct JSONWriter: ~Copyable {
     private mutating func literal(_ text: StaticString) {
         reserve(text.utf8CodeUnitCount + 1)
         if afterValue { put(UInt8(ascii: ",")) }
-        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
-        count += text.utf8CodeUnitCount
+        put(text.utf8Start, count: text.utf8CodeUnitCount)
         afterValue = true
     }
 
@@ -269,8 +267,7 @@ struct JSONWriter: ~Copyable {
             reserve(run.count + 2)
             put(UInt8(ascii: "\""))
             guard run.contains(where: Self.needsEscape) else {
-                if let start = run.baseAddress { (base + count).update(from: start, count: run.count) }
-                count += run.count
+                if let start = run.baseAddress { put(start, count: run.count) }
                 put(UInt8(ascii: "\""))
                 return
             }

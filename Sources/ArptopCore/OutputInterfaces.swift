@@ -1,8 +1,8 @@
 /// `-i` for what a run writes (the recording, `--json`, the summary, the Prometheus file),
 /// whatever the screen shows: the live view's picker changes what is on screen, never what is
 /// written. Its names are resolved to interfaces as events name them (`admits`) and as the run's
-/// one `Aggregator` sees them in the counts (`record(_:ingestedBy:)`); the counts written are
-/// that aggregator's, seen through this filter.
+/// one `Aggregator` sees them in the counts (`resolve(with:)`, after each snapshot); the counts
+/// written are that aggregator's, seen through this filter.
 public struct OutputInterfaces: Sendable {
     public private(set) var filter: InterfaceFilter
     /// Events admitted: the summary's `events_logged` (each was written where it goes).
@@ -21,11 +21,15 @@ public struct OutputInterfaces: Sendable {
         return true
     }
 
-    /// `aggregator` ingested `snapshot`: the names are resolved to every interface it has seen
-    /// under them, and the snapshot's record holds the rows on those interfaces.
-    public mutating func record(_ snapshot: AggregateSnapshot, ingestedBy aggregator: Aggregator) -> SnapshotRecord {
+    /// The names resolved to every interface `aggregator` has seen under them (after it
+    /// ingested a snapshot).
+    public mutating func resolve(with aggregator: Aggregator) {
         filter = aggregator.resolved(filter)
-        return SnapshotRecord(snapshot: snapshot, naming: aggregator.naming, filter: filter)
+    }
+
+    /// The record of `snapshot`'s rows on these interfaces.
+    public func record(_ snapshot: AggregateSnapshot, naming: any ReturnValueNaming) -> SnapshotRecord {
+        SnapshotRecord(snapshot: snapshot, naming: naming, filter: filter)
     }
 
     /// `aggregator`'s counts on these interfaces (since attach, whatever its own filter or clear).

@@ -48,10 +48,11 @@ public struct LogFilter: Equatable, Sendable {
         guard isActive else { return model }
         let query = TextMatch.Query(text)
         var m = model
-        m.log.lines = memo?.calls.kept(of: model.log.lines, by: self, mode: .calls, query: query)
-            ?? FilteredLines.all(of: model.log.lines, by: self, mode: .calls, query: query)
-        m.log.packets = memo?.packets.kept(of: model.log.packets, by: self, mode: .packets, query: query)
-            ?? FilteredLines.all(of: model.log.packets, by: self, mode: .packets, query: query)
+        func kept(_ lines: LogLines, _ mode: LogMode, _ memo: FilteredLines?) -> LogLines {
+            memo?.kept(of: lines, by: self, mode: mode, query: query) ?? FilteredLines.all(of: lines, by: self, mode: mode, query: query)
+        }
+        m.log.lines = kept(model.log.lines, .calls, memo?.calls)
+        m.log.packets = kept(model.log.packets, .packets, memo?.packets)
         if !query.isEmpty {
             m.verdicts.top = model.verdicts.top.filter { query.occurs(in: $0.searchText) }
             if let latest = model.verdicts.latest, !query.occurs(in: latest.searchText) {

@@ -77,8 +77,7 @@ struct HeadlessMode {
             if monotonicNow() >= nextSnapshot {
                 let snap = try kernel.session.readAggregates()
                 aggregator.ingest(snap)
-                let record = outputs.record(snap, ingestedBy: aggregator)
-                if format == .json { out.line(record.jsonLine) }
+                outputs.ingested(snap, by: aggregator, stdout: format == .json ? { out.line($0) } : nil)
                 outputs.refreshed(aggregator, probes: kernel.probes).forEach(warn)
                 nextSnapshot += interval
             }

@@ -228,7 +228,7 @@ private final class LiveScreen {
 
     private func ingest(_ snapshot: AggregateSnapshot) {
         aggregator.ingest(snapshot)
-        outputs.record(snapshot, ingestedBy: aggregator)
+        outputs.ingested(snapshot, by: aggregator)
     }
 
     /// `--record` honours `-i` as `--json` does (the outputs' filter, not the picker's choice).

@@ -12,7 +12,7 @@ import Glibc
 ///
 /// Counts are cumulative since attach and go through the `-i` filter only: the TUI's
 /// clear and interface picker do not touch them. They come from the run's one `Aggregator`
-/// (which knows each interface's latest name), seen through `-i` (`Outputs.filter`).
+/// (which knows each interface's latest name), seen through `-i` (`OutputInterfaces.counts(of:)`).
 final class PrometheusTextfile {
     let path: String
     /// Unix time at which the probes attached.

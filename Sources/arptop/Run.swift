@@ -28,13 +28,15 @@ final class Outputs {
         recorder?.append(event, realtimeOffsetNs: realtimeOffsetNs)
     }
 
-    /// `aggregator` ingested `snapshot`: its rows on `-i`'s interfaces go to the recording.
-    /// Returns that record.
-    @discardableResult
-    func record(_ snapshot: AggregateSnapshot, ingestedBy aggregator: Aggregator) -> SnapshotRecord {
-        let record = interfaces.record(snapshot, ingestedBy: aggregator)
-        recorder?.append(record.jsonLine)
-        return record
+    /// `aggregator` ingested `snapshot`: `-i`'s names are resolved by it, and the snapshot's
+    /// rows on `-i`'s interfaces go to the recording and to `stdout` (`--json`), when either
+    /// is there (no record is made for nothing).
+    func ingested(_ snapshot: AggregateSnapshot, by aggregator: Aggregator, stdout: ((String) -> Void)? = nil) {
+        interfaces.resolve(with: aggregator)
+        guard recorder != nil || stdout != nil else { return }
+        let line = interfaces.record(snapshot, naming: aggregator.naming).jsonLine
+        recorder?.append(line)
+        stdout?(line)
     }
 
     func close() { recorder?.close() }
@@ -60,7 +62,7 @@ final class Outputs {
     func finish(final: AggregateSnapshot?, aggregator: Aggregator, probes: [ProbeStatus],
                 publish: (SummaryRecord) -> Void = { _ in }, warn: (String) -> Void = { _ in }) throws {
         if let final {
-            record(final, ingestedBy: aggregator)
+            ingested(final, by: aggregator)
             let summary = interfaces.summary(of: aggregator, probes: probes)
             recorder?.append(summary.jsonLine)
             publish(summary)
